@@ -21,7 +21,11 @@ let package = Package(
         .target(name: "LDLCore"),
         .target(name: "UAKNNBridgeABI"),
         .target(name: "UAKNNBridge", dependencies: ["LDLCore", "UAKNNBridgeABI"]),
-        .target(name: "UAKNNShim", dependencies: ["UAKNNBridgeABI"]),
+        // The server headers (-I$(pg_config --includedir-server)) come from the Makefile;
+        // gcc-only printf attributes in them are noise to clang.
+        .target(
+            name: "UAKNNShim", dependencies: ["UAKNNBridgeABI"],
+            cSettings: [.unsafeFlags(["-Wno-ignored-attributes"])]),
         .executableTarget(name: "uaknn-eval", dependencies: ["LDLCore"]),
         .testTarget(
             name: "LDLCoreTests",

@@ -23,7 +23,7 @@ public enum Metrics {
         guard a.count == b.count else {
             throw LDLError.invalid(
                 "truth and prediction have different lengths",
-                detail: "truth has \(a.count) elements, prediction has \(b.count).")
+                detail: "truth has length \(a.count), prediction has length \(b.count).")
         }
         guard a.count > 0 else {
             throw LDLError(.arrayShape, "label distributions must not be empty")
@@ -34,9 +34,9 @@ public enum Metrics {
 
     static func validateValues(_ v: UnsafeBufferPointer<Double>, name: String) throws(LDLError) {
         for (i, x) in v.enumerated() where !(x.isFinite && x >= 0) {
-            let what = x.isNaN ? "NaN" : x.isFinite ? "negative" : "infinite"
+            let what = x.isNaN ? "NaN" : x.isFinite ? "negative (\(x))" : "infinite"
             throw LDLError.invalid(
-                "\(name) element \(i + 1) is \(what): \(x)",
+                "\(name) element \(i + 1) is \(what)",
                 detail: "A label distribution holds finite, non-negative values.")
         }
     }

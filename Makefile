@@ -1,0 +1,79 @@
+# uaknn: build, install and test the extension.
+#
+#   make            build the extension (release, Swift stdlib linked statically)
+#   make install    install into the PostgreSQL that PG_CONFIG names
+#   make check      every test: Swift unit tests, then pg_regress, isolation
+#                   and TAP tests against a throwaway cluster
+#   make demo       the main job: SJAFFE in a throwaway cluster, end to end
+#   make bench      the benchmarks (print figures; no timing asserts)
+
+PG_CONFIG ?= pg_config
+PGINC      = $(shell $(PG_CONFIG) --includedir-server)
+PKGLIBDIR  = $(shell $(PG_CONFIG) --pkglibdir)
+SHAREDIR   = $(shell $(PG_CONFIG) --sharedir)
+BINDIR     = $(shell $(PG_CONFIG) --bindir)
+PGXS_TEST  = $(PKGLIBDIR)/pgxs/src/test
+
+SWIFT       ?= swift
+SWIFT_FLAGS  = -Xcc -I$(PGINC)
+RELEASE_LIB  = .build/release/libuaknn.so
+EXT_FILES    = extension/uaknn.control $(wildcard sql/uaknn--*.sql)
+
+REGRESS_SCHEDULE = Tests/regress/schedule
+ISOLATION   = $(sort $(basename $(notdir $(wildcard Tests/isolation/specs/*.spec))))
+TMP         = .build/test-output
+
+export PG_CONFIG
+
+.PHONY: all setup build install uninstall unit installcheck isolationcheck tapcheck \
+        integration check demo bench clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c release --product uaknn -Xswiftc -static-stdlib $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product uaknn-eval $(SWIFT_FLAGS)
+
+install: build
+	scripts/install.sh $(RELEASE_LIB) $(EXT_FILES)
+
+uninstall:
+	rm -f $(PKGLIBDIR)/uaknn.so $(SHAREDIR)/extension/uaknn.control $(SHAREDIR)/extension/uaknn--*.sql
+
+unit: setup
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+# The next three need a running server: PGHOST/PGPORT (scripts/cluster.sh sets them).
+installcheck:
+	@rm -rf $(TMP)/regress && mkdir -p $(TMP)/regress
+	$(PGXS_TEST)/regress/pg_regress --bindir=$(BINDIR) --inputdir=Tests/regress \
+	    --outputdir=$(TMP)/regress --dbname=uaknn_regress --schedule=$(REGRESS_SCHEDULE) \
+	    || { cat $(TMP)/regress/regression.diffs; exit 1; }
+
+isolationcheck:
+	@rm -rf $(TMP)/isolation && mkdir -p $(TMP)/isolation
+	$(if $(ISOLATION),$(PGXS_TEST)/isolation/pg_isolation_regress --bindir=$(BINDIR) \
+	    --inputdir=Tests/isolation --outputdir=$(TMP)/isolation --dbname=uaknn_isolation \
+	    $(ISOLATION) || { cat $(TMP)/isolation/output_iso/regression.diffs; exit 1; },@echo "no isolation tests")
+
+# TAP tests start clusters of their own (PostgreSQL::Test::Cluster).
+tapcheck:
+	scripts/tap.sh
+
+integration:
+	scripts/cluster.sh $(MAKE) --no-print-directory installcheck isolationcheck
+
+check: install unit integration tapcheck
+	@echo "all tests passed"
+
+demo: install
+	scripts/cluster.sh $(if $(KEEP),--keep) scripts/demo.sh
+
+bench: install
+	scripts/cluster.sh scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,75 @@
+import LDLCore
+import UAKNNBridgeABI
+
+// C entry points for the LDL metrics (ldl_metric, ldl_metrics, ldl_score).
+// Kinds cross the ABI as their index in MetricKind.allCases.
+
+/// Looks a metric kind up by name (not NUL-terminated, `length` bytes).
+@_cdecl("uaknn_metric_kind_lookup")
+public func uaknn_metric_kind_lookup(
+    _ name: UnsafePointer<CChar>?, _ length: Int32, _ kind: UnsafeMutablePointer<Int32>?,
+    _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let text = try utf8String(name, length)
+        let found = try MetricKind.parse(text)
+        kind?.pointee = Int32(MetricKind.allCases.firstIndex(of: found) ?? 0)
+    }
+}
+
+@_cdecl("uaknn_metric_kind_count")
+public func uaknn_metric_kind_count() -> Int32 {
+    Int32(MetricKind.allCases.count)
+}
+
+/// Writes kind `index`'s name into `buffer` (NUL-terminated) and whether a
+/// higher value is better. Returns false for an index out of range.
+@_cdecl("uaknn_metric_kind_describe")
+public func uaknn_metric_kind_describe(
+    _ index: Int32, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int32,
+    _ higherIsBetter: UnsafeMutablePointer<Bool>?
+) -> Bool {
+    let kinds = MetricKind.allCases
+    guard index >= 0, Int(index) < kinds.count, let buffer, capacity > 0 else { return false }
+    let kind = kinds[Int(index)]
+    let utf8 = Array(kind.name.utf8.prefix(Int(capacity) - 1))
+    for (i, byte) in utf8.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+    buffer[utf8.count] = 0
+    higherIsBetter?.pointee = kind.higherIsBetter
+    return true
+}
+
+/// One metric of a pair of distributions of `length` values each.
+@_cdecl("uaknn_metric")
+public func uaknn_metric(
+    _ kind: Int32, _ truth: UnsafePointer<Double>?, _ truthLength: Int32,
+    _ prediction: UnsafePointer<Double>?, _ predictionLength: Int32,
+    _ result: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let kinds = MetricKind.allCases
+        guard kind >= 0, Int(kind) < kinds.count else {
+            throw LDLError(.internal, "metric kind index \(kind) out of range")
+        }
+        let a = try buffer(truth, truthLength, name: "truth")
+        let b = try buffer(prediction, predictionLength, name: "prediction")
+        result?.pointee = try Metrics.checkedValue(kinds[Int(kind)], truth: a, prediction: b)
+    }
+}
+
+/// The six standard metrics (MetricKind.standard order) into `out[0..<6]`.
+@_cdecl("uaknn_metrics_standard")
+public func uaknn_metrics_standard(
+    _ truth: UnsafePointer<Double>?, _ truthLength: Int32,
+    _ prediction: UnsafePointer<Double>?, _ predictionLength: Int32,
+    _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let a = try buffer(truth, truthLength, name: "truth")
+        let b = try buffer(prediction, predictionLength, name: "prediction")
+        guard let out else { throw LDLError(.internal, "metrics output is a null pointer") }
+        try Metrics.standard(
+            truth: a, prediction: b,
+            into: UnsafeMutableBufferPointer(start: out, count: MetricKind.standard.count))
+    }
+}

@@ -1,0 +1,63 @@
+/*
+ * arrays.c
+ *     float8[] arguments in and out, with the shape checks that need
+ *     PostgreSQL's view of the array (dimensions, NULL elements).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+
+#include "uaknn_shim.h"
+
+/*
+ * Returns the values of a one-dimensional float8[] without NULLs, and its
+ * length. Values are checked by the Swift side, which knows what they mean.
+ */
+double *
+uaknn_float8_array(ArrayType *array, const char *name, int *length)
+{
+	int			n;
+
+	if (ARR_ELEMTYPE(array) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s must be an array of double precision", name)));
+	if (ARR_NDIM(array) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must not be empty", name)));
+	if (ARR_NDIM(array) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array, not %d-dimensional",
+						name, ARR_NDIM(array))));
+
+	n = ARR_DIMS(array)[0];
+	if (ARR_HASNULL(array))
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(array);
+
+		for (int i = 0; i < n; i++)
+			if (!(bitmap[i / 8] & (1 << (i % 8))))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("%s must not contain NULL elements", name),
+						 errdetail("Element %d is NULL.", i + 1)));
+	}
+
+	*length = n;
+	return (double *) ARR_DATA_PTR(array);
+}
+
+ArrayType *
+uaknn_make_float8_array(const double *values, int length)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * length);
+
+	for (int i = 0; i < length; i++)
+		elems[i] = Float8GetDatum(values[i]);
+	return construct_array(elems, length, FLOAT8OID, sizeof(float8),
+						   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}

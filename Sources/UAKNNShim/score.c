@@ -1,0 +1,138 @@
+/*
+ * score.c
+ *     The ldl_score(truth, prediction) aggregate: the row count and the mean
+ *     of each standard metric. Its state is a small fixed struct, so that it
+ *     can be combined and serialized for parallel aggregation.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+
+#include "uaknn_bridge.h"
+#include "uaknn_shim.h"
+
+PG_FUNCTION_INFO_V1(ldl_score_transfn);
+PG_FUNCTION_INFO_V1(ldl_score_combinefn);
+PG_FUNCTION_INFO_V1(ldl_score_serialfn);
+PG_FUNCTION_INFO_V1(ldl_score_deserialfn);
+PG_FUNCTION_INFO_V1(ldl_score_finalfn);
+
+typedef struct ScoreState
+{
+	int64		n;
+	double		sums[UAKNN_STANDARD_METRICS];
+} ScoreState;
+
+static ScoreState *
+new_state(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ldl_score support function called in non-aggregate context")));
+	return MemoryContextAllocZero(aggcontext, sizeof(ScoreState));
+}
+
+/* Adds one pair; a row where either array is NULL is skipped, as avg() does. */
+Datum
+ldl_score_transfn(PG_FUNCTION_ARGS)
+{
+	ScoreState *state = PG_ARGISNULL(0) ? new_state(fcinfo) : (ScoreState *) PG_GETARG_POINTER(0);
+	double		values[UAKNN_STANDARD_METRICS];
+	int			n_truth,
+				n_prediction;
+	double	   *a,
+			   *b;
+	uaknn_error error;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+
+	a = uaknn_float8_array(PG_GETARG_ARRAYTYPE_P(1), "truth", &n_truth);
+	b = uaknn_float8_array(PG_GETARG_ARRAYTYPE_P(2), "prediction", &n_prediction);
+	uaknn_check(uaknn_metrics_standard(a, n_truth, b, n_prediction, values, &error), &error);
+
+	state->n++;
+	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+		state->sums[i] += values[i];
+	PG_RETURN_POINTER(state);
+}
+
+Datum
+ldl_score_combinefn(PG_FUNCTION_ARGS)
+{
+	ScoreState *left = PG_ARGISNULL(0) ? NULL : (ScoreState *) PG_GETARG_POINTER(0);
+	ScoreState *right = PG_ARGISNULL(1) ? NULL : (ScoreState *) PG_GETARG_POINTER(1);
+
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+	if (left == NULL)
+		left = new_state(fcinfo);
+	left->n += right->n;
+	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+		left->sums[i] += right->sums[i];
+	PG_RETURN_POINTER(left);
+}
+
+Datum
+ldl_score_serialfn(PG_FUNCTION_ARGS)
+{
+	ScoreState *state = (ScoreState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint64(&buf, state->n);
+	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+		pq_sendfloat8(&buf, state->sums[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+ldl_score_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	ScoreState *state = new_state(fcinfo);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+	state->n = pq_getmsgint64(&buf);
+	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+		state->sums[i] = pq_getmsgfloat8(&buf);
+	pq_getmsgend(&buf);
+	PG_RETURN_POINTER(state);
+}
+
+/* (n, means...); with no rows scored, n = 0 and the means are NULL. */
+Datum
+ldl_score_finalfn(PG_FUNCTION_ARGS)
+{
+	ScoreState *state = PG_ARGISNULL(0) ? NULL : (ScoreState *) PG_GETARG_POINTER(0);
+	Datum		datums[1 + UAKNN_STANDARD_METRICS];
+	bool		nulls[1 + UAKNN_STANDARD_METRICS];
+	TupleDesc	desc;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ldl_score must return a record")));
+
+	datums[0] = Int64GetDatum(state ? state->n : 0);
+	nulls[0] = false;
+	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	{
+		nulls[i + 1] = state == NULL || state->n == 0;
+		datums[i + 1] = nulls[i + 1] ? (Datum) 0 : Float8GetDatum(state->sums[i] / state->n);
+	}
+	desc = BlessTupleDesc(desc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, datums, nulls)));
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what building and testing uaknn needs, when it is missing:
+# the PostgreSQL 15 server headers (to compile the C shim) and IPC::Run
+# (for PostgreSQL's TAP test modules). Does nothing when both are there.
+set -euo pipefail
+
+PG_CONFIG=${PG_CONFIG:-pg_config}
+missing=()
+if ! command -v "$PG_CONFIG" >/dev/null || [ ! -f "$("$PG_CONFIG" --includedir-server)/postgres.h" ]; then
+    missing+=(postgresql-server-dev-15)
+fi
+perl -MIPC::Run -e 1 2>/dev/null || missing+=(libipc-run-perl)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo)
+echo "setup: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
