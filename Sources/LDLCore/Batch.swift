@@ -16,7 +16,7 @@ extension Model {
     }
 
     /// Convenience for arrays.
-    public func predict(_ query: [Double], method: Method = .uaknn) throws(LDLError) -> [Double] {
+    public func predict(_ query: [Double], method: Method = .uaknn()) throws(LDLError) -> [Double] {
         var out = [Double](repeating: 0, count: labelCount)
         try query.withUnsafeBufferPointer { (q) throws(LDLError) in
             try out.withUnsafeMutableBufferPointer { (o) throws(LDLError) in
@@ -55,7 +55,7 @@ extension Model {
     }
 
     /// Convenience for arrays: `queries` row-major, one prediction per row.
-    public func predictBatch(_ queries: [Double], count: Int, method: Method = .uaknn) throws(LDLError) -> [Double] {
+    public func predictBatch(_ queries: [Double], count: Int, method: Method = .uaknn()) throws(LDLError) -> [Double] {
         let (total, overflow) = count.multipliedReportingOverflow(by: labelCount)
         guard !overflow, count >= 0 else { throw LDLError.invalid("query count is \(count), out of range") }
         var out = [Double](repeating: 0, count: total)

@@ -1,7 +1,7 @@
 /// A predictor and its parameters.
 public enum Method: Sendable, Equatable {
     /// UAKNN (spec "UAKNN").
-    case uaknn(UAKNNOptions)
+    case uaknn(UAKNNOptions = UAKNNOptions())
     /// The paper's baseline without uncertainty: `w = softmax_β(μ)`, prediction `Σ w_j D_j`.
     case wuaknn(softmaxBase: Double = 2)
     /// The mean of the label distributions of the `k` nearest samples (Euclidean).
@@ -15,16 +15,13 @@ public enum Method: Sendable, Equatable {
     /// The deepest nesting of ensembles accepted (recursion is bounded).
     public static let maximumEnsembleDepth = 8
 
-    /// UAKNN with every default.
-    public static var uaknn: Method { .uaknn(UAKNNOptions()) }
-
     /// The method of a name, with default parameters: `uaknn`, `wuaknn`,
     /// `aaknn`, `kernel` (ASCII case ignored; `aa-knn`, `aa_knn` and
     /// `kernel_knn`, `kernelknn` are accepted too).
     public static func parseName(_ name: some StringProtocol) throws(LDLError) -> Method {
         let key = String(name).lowercased()
         switch key {
-        case "uaknn": return .uaknn
+        case "uaknn": return .uaknn()
         case "wuaknn": return .wuaknn()
         case "aaknn", "aa-knn", "aa_knn": return .aaknn()
         case "kernel", "kernel_knn", "kernelknn", "kernel-knn": return .kernel()
