@@ -1,0 +1,82 @@
+/// A predictor and its parameters.
+public enum Method: Sendable, Equatable {
+    /// UAKNN (spec "UAKNN").
+    case uaknn(UAKNNOptions = UAKNNOptions())
+    /// The paper's baseline without uncertainty: `w = softmax_β(μ)`, prediction `Σ w_j D_j`.
+    case wuaknn(softmaxBase: Double = 2)
+    /// The mean of the label distributions of the `k` nearest samples (Euclidean).
+    case aaknn(k: Int = 5)
+    /// Gaussian-kernel weighted mean over the `k` nearest samples (Euclidean);
+    /// `bandwidth` nil: `s²` is the squared distance to the k-th neighbour.
+    case kernel(k: Int = 32, bandwidth: Double? = nil)
+    /// The mean of the members' predictions (paper, section 6).
+    case ensemble([Method])
+
+    /// The deepest nesting of ensembles accepted (recursion is bounded).
+    public static let maximumEnsembleDepth = 8
+
+    /// The method of a name, with default parameters: `uaknn`, `wuaknn`,
+    /// `aaknn`, `kernel` (ASCII case ignored; `aa-knn`, `aa_knn` and
+    /// `kernel_knn`, `kernelknn` are accepted too).
+    public static func parseName(_ name: some StringProtocol) throws(LDLError) -> Method {
+        let key = String(name).lowercased()
+        switch key {
+        case "uaknn": return .uaknn()
+        case "wuaknn": return .wuaknn()
+        case "aaknn", "aa-knn", "aa_knn": return .aaknn()
+        case "kernel", "kernel_knn", "kernelknn", "kernel-knn": return .kernel()
+        default:
+            throw LDLError.invalid(
+                "unknown method \"\(name)\"", hint: "Valid methods are: uaknn, wuaknn, aaknn, kernel.")
+        }
+    }
+
+    /// The method's name (`ensemble` for an ensemble).
+    public var name: String {
+        switch self {
+        case .uaknn: return "uaknn"
+        case .wuaknn: return "wuaknn"
+        case .aaknn: return "aaknn"
+        case .kernel: return "kernel"
+        case .ensemble: return "ensemble"
+        }
+    }
+
+    /// Throws `.invalidParameter` naming the first parameter out of its domain.
+    public func validate() throws(LDLError) {
+        try validate(depth: 0)
+    }
+
+    private func validate(depth: Int) throws(LDLError) {
+        switch self {
+        case .uaknn(let options):
+            try options.validate()
+        case .wuaknn(let base):
+            try UAKNNOptions.validateSoftmaxBase(base)
+        case .aaknn(let k):
+            guard k >= 1 else { throw LDLError.invalid("k is \(k), expected at least 1") }
+        case .kernel(let k, let bandwidth):
+            guard k >= 1 else { throw LDLError.invalid("k is \(k), expected at least 1") }
+            if let h = bandwidth, !(h.isFinite && h > 0) {
+                throw LDLError.invalid("bandwidth is \(h), expected a finite number greater than 0")
+            }
+        case .ensemble(let members):
+            guard !members.isEmpty else {
+                throw LDLError.invalid("ensemble has no members, expected at least 1")
+            }
+            guard depth < Self.maximumEnsembleDepth else {
+                throw LDLError.invalid(
+                    "ensemble is nested more than \(Self.maximumEnsembleDepth) levels deep")
+            }
+            for (i, m) in members.enumerated() {
+                do {
+                    try m.validate(depth: depth + 1)
+                } catch {
+                    var e = error
+                    e.message = "ensemble member \(i + 1): " + e.message
+                    throw e
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// A label-distribution model: samples with a fixed number of features `N`
+/// and labels `L`, each identified by a caller-chosen key.
+///
+/// Storage is flat and contiguous (`count * N` doubles, row after row) so
+/// that a scan reads memory sequentially. Each sample is kept twice:
+/// normalized to unit length, so that the cosine of UAKNN is a plain dot
+/// product, and as given, so that the Euclidean distances of AA-kNN and kernel
+/// kNN are exactly `Σ (x_i - q_i)²` with no cancellation (reconstructing them
+/// from the unit vectors would reorder near ties against the spec's vectors).
+///
+/// Samples are stored in insertion order, but every nearest-neighbour choice
+/// breaks ties by the lowest key, so a model built one row at a time predicts
+/// exactly what a model built at once does, whatever the order.
+///
+/// Not thread-safe for concurrent mutation; predictions only read.
+public final class Model {
+    public let featureCount: Int
+    public let labelCount: Int
+
+    /// Sample keys, in insertion order.
+    var keys: [Int64] = []
+    /// Where each key is stored, to reject duplicates.
+    var indexOfKey: [Int64: Int] = [:]
+    /// Unit-length features, `count * featureCount`.
+    var unitFeatures: [Double] = []
+    /// Features as given, `count * featureCount`.
+    var rawFeatures: [Double] = []
+    /// Label distributions, `count * labelCount`.
+    var labels: [Double] = []
+    /// Prototype membership (spec step 1), see `Prototypes.swift`.
+    var prototypes: Prototypes
+
+    /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
+    /// (a distribution over one label carries no information, and no sample
+    /// could ever exceed the prototype threshold `1/L = 1`).
+    public init(featureCount: Int, labelCount: Int) throws(LDLError) {
+        guard featureCount >= 1 else {
+            throw LDLError.invalid("feature count is \(featureCount), expected at least 1")
+        }
+        guard labelCount >= 2 else {
+            throw LDLError.invalid("label count is \(labelCount), expected at least 2")
+        }
+        self.featureCount = featureCount
+        self.labelCount = labelCount
+        self.prototypes = Prototypes(labelCount: labelCount)
+    }
+
+    /// The number of samples.
+    public var count: Int { keys.count }
+
+    /// Bytes held by the sample storage (capacity, not just the used part),
+    /// for a cache report. The key index is estimated.
+    public var memoryBytes: Int {
+        let doubles = unitFeatures.capacity + rawFeatures.capacity + labels.capacity
+        let keyBytes = keys.capacity * MemoryLayout<Int64>.stride
+        let indexBytes = indexOfKey.capacity * (MemoryLayout<Int64>.stride + MemoryLayout<Int>.stride + 1)
+        return doubles * MemoryLayout<Double>.stride + keyBytes + indexBytes + prototypes.memoryBytes
+            + MemoryLayout<Model>.size
+    }
+
+    /// Whether a sample with this key is stored.
+    public func contains(key: Int64) -> Bool { indexOfKey[key] != nil }
+
+    /// Reserves room for `additional` more samples, to avoid regrowth in a
+    /// bulk load. Does nothing for sizes that would overflow.
+    public func reserveCapacity(additional: Int) {
+        guard additional > 0 else { return }
+        let (total, o1) = count.addingReportingOverflow(additional)
+        let (f, o2) = total.multipliedReportingOverflow(by: featureCount)
+        let (l, o3) = total.multipliedReportingOverflow(by: labelCount)
+        guard !o1, !o2, !o3 else { return }
+        keys.reserveCapacity(total)
+        unitFeatures.reserveCapacity(f)
+        rawFeatures.reserveCapacity(f)
+        labels.reserveCapacity(l)
+        indexOfKey.reserveCapacity(total)
+        prototypes.reserveCapacity(samples: total)
+    }
+
+    /// Adds one sample. Everything is checked before anything is stored, so a
+    /// failed call leaves the model as it was.
+    ///
+    /// - Throws: `.invalidParameter` for a length other than `featureCount` /
+    ///   `labelCount`, a value that is not finite, labels outside [0, 1] or not
+    ///   summing to 1 within 1e-6, or a key already present.
+    public func add(
+        key: Int64, features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>
+    ) throws(LDLError) {
+        try Validation.checkLength(features.count, expected: featureCount, what: "feature vector")
+        try Validation.checkLength(distribution.count, expected: labelCount, what: "label vector")
+        try Validation.checkFinite(features, what: "feature vector")
+        try Validation.checkDistribution(distribution, what: "label vector")
+        guard indexOfKey[key] == nil else {
+            throw LDLError.invalid("duplicate sample key \(key)", hint: "Each sample's key must be unique.")
+        }
+        _ = try Validation.product(count + 1, featureCount, what: "model")
+
+        let index = keys.count
+        keys.append(key)
+        indexOfKey[key] = index
+        rawFeatures.append(contentsOf: features)
+        let start = unitFeatures.count
+        unitFeatures.append(contentsOf: repeatElement(0.0, count: featureCount))
+        unitFeatures.withUnsafeMutableBufferPointer { all in
+            let row = UnsafeMutableBufferPointer(rebasing: all[start..<(start + featureCount)])
+            Similarity.normalize(features, into: row)
+        }
+        labels.append(contentsOf: distribution)
+        prototypes.append(distribution)
+    }
+
+    /// Convenience for arrays.
+    public func add(key: Int64, features: [Double], labels distribution: [Double]) throws(LDLError) {
+        try features.withUnsafeBufferPointer { (f) throws(LDLError) in
+            try distribution.withUnsafeBufferPointer { (d) throws(LDLError) in
+                try add(key: key, features: f, labels: d)
+            }
+        }
+    }
+
+    /// Adds many samples: `keys.count` rows, `features` row-major
+    /// `keys.count x featureCount`, `labels` row-major `keys.count x labelCount`.
+    /// Polls `isCancelled` every 1024 rows. Rows before a failing one stay
+    /// added; the error names the failing row (1-based).
+    public func add(
+        keys newKeys: UnsafeBufferPointer<Int64>, features: UnsafeBufferPointer<Double>,
+        labels distributions: UnsafeBufferPointer<Double>, isCancelled: () -> Bool
+    ) throws(LDLError) {
+        let rows = newKeys.count
+        let nf = try Validation.product(rows, featureCount, what: "feature matrix")
+        let nl = try Validation.product(rows, labelCount, what: "label matrix")
+        guard features.count == nf else {
+            throw LDLError.invalid(
+                "feature matrix has \(features.count) values, expected \(rows) rows x \(featureCount)")
+        }
+        guard distributions.count == nl else {
+            throw LDLError.invalid(
+                "label matrix has \(distributions.count) values, expected \(rows) rows x \(labelCount)")
+        }
+        reserveCapacity(additional: rows)
+        for r in 0..<rows {
+            if r % 1024 == 0, isCancelled() { throw LDLError.cancelled }
+            let f = UnsafeBufferPointer(rebasing: features[(r * featureCount)..<((r + 1) * featureCount)])
+            let d = UnsafeBufferPointer(rebasing: distributions[(r * labelCount)..<((r + 1) * labelCount)])
+            do {
+                try add(key: newKeys[r], features: f, labels: d)
+            } catch {
+                var e = error
+                e.message = "row \(r + 1): " + e.message
+                throw e
+            }
+        }
+    }
+}
