@@ -12,18 +12,19 @@
 #include "uaknn_shim.h"
 
 /*
- * Returns the values of a one-dimensional float8[] without NULLs, and its
- * length. Values are checked by the Swift side, which knows what they mean.
+ * Returns the values of a one-dimensional float8[] (or real[], converted)
+ * without NULLs, and its length. Values are checked by the Swift side, which
+ * knows what they mean.
  */
 double *
 uaknn_float8_array(ArrayType *array, const char *name, int *length)
 {
 	int			n;
 
-	if (ARR_ELEMTYPE(array) != FLOAT8OID)
+	if (ARR_ELEMTYPE(array) != FLOAT8OID && ARR_ELEMTYPE(array) != FLOAT4OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s must be an array of double precision", name)));
+				 errmsg("%s must be an array of double precision or real", name)));
 	if (ARR_NDIM(array) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -48,6 +49,15 @@ uaknn_float8_array(ArrayType *array, const char *name, int *length)
 	}
 
 	*length = n;
+	if (ARR_ELEMTYPE(array) == FLOAT4OID)
+	{
+		float4	   *in = (float4 *) ARR_DATA_PTR(array);
+		double	   *out = palloc(sizeof(double) * Max(n, 1));
+
+		for (int i = 0; i < n; i++)
+			out[i] = in[i];
+		return out;
+	}
 	return (double *) ARR_DATA_PTR(array);
 }
 

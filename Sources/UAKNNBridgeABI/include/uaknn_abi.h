@@ -42,4 +42,60 @@ typedef struct uaknn_error
  */
 typedef bool (*uaknn_interrupt_fn) (void);
 
+/* A string that need not be NUL-terminated; data NULL means "not given". */
+typedef struct uaknn_text
+{
+	const char *data;
+	int32_t		length;
+} uaknn_text;
+
+/* Which numeric and boolean fields of uaknn_params were given. */
+enum
+{
+	UAKNN_GIVEN_VARIANCE = 1 << 0,
+	UAKNN_GIVEN_SAMPLES = 1 << 1,
+	UAKNN_GIVEN_PERTURBATION_RATIO = 1 << 2,
+	UAKNN_GIVEN_SOFTMAX_BASE = 1 << 3,
+	UAKNN_GIVEN_TEMPERATURE = 1 << 4,
+	UAKNN_GIVEN_SEED = 1 << 5,
+	UAKNN_GIVEN_PROTOTYPES = 1 << 6,
+	UAKNN_GIVEN_PERTURBATION = 1 << 7,
+	UAKNN_GIVEN_K = 1 << 8,
+	UAKNN_GIVEN_BANDWIDTH = 1 << 9
+};
+
+/*
+ * Prediction parameters as SQL passes them: anything not given takes the
+ * spec's default on the Swift side, which also parses names and checks ranges.
+ */
+typedef struct uaknn_params
+{
+	uint32_t	given;			/* UAKNN_GIVEN_* bits */
+	uaknn_text	method;			/* uaknn | wuaknn | aaknn | kernel */
+	uaknn_text	mode;			/* expected | sampled */
+	uaknn_text	normalization;	/* softmax | linear */
+	double		variance;
+	double		perturbation_ratio;
+	double		softmax_base;
+	double		temperature;
+	double		bandwidth;
+	int64_t		samples;
+	int64_t		seed;
+	int64_t		k;
+	bool		prototypes;
+	bool		perturbation;
+} uaknn_params;
+
+/* One prototype of an explained UAKNN prediction. */
+typedef struct uaknn_explain_row
+{
+	int32_t		label;			/* 0-based */
+	int64_t		key;			/* the matched sample */
+	double		mu;
+	double		softmax;
+	double		s;
+	double		c;
+	double		w;
+} uaknn_explain_row;
+
 #endif							/* UAKNN_ABI_H */

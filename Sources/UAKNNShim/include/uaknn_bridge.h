@@ -25,4 +25,34 @@ extern int32_t uaknn_metrics_standard(const double *truth, int32_t truth_length,
 									  const double *prediction, int32_t prediction_length,
 									  double *out, uaknn_error *error);
 
+/* Parameters and samples. */
+extern int32_t uaknn_params_check(const uaknn_params *params, uaknn_error *error);
+extern int32_t uaknn_sample_check(const double *features, int32_t feature_length,
+								  const double *labels, int32_t label_length,
+								  int32_t n, int32_t l, uaknn_error *error);
+
+/*
+ * The per-backend cache of models, by model id. The shim decides when to
+ * (re)load; the bridge holds the samples and predicts.
+ */
+extern int32_t uaknn_cache_reset(int64_t model_id, int32_t n, int32_t l, uaknn_error *error);
+extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
+							   const double *features, const double *labels,
+							   uaknn_error *error);
+extern void uaknn_cache_drop(int64_t model_id);
+extern bool uaknn_cache_stats(int64_t model_id, int64_t *rows, int64_t *bytes);
+extern int32_t uaknn_cache_predict(int64_t model_id, const double *query, int32_t n,
+								   const uaknn_params *params, double *out, int32_t l,
+								   uaknn_error *error);
+extern int32_t uaknn_cache_predict_batch(int64_t model_id, const double *queries,
+										 int32_t count, int32_t n,
+										 const uaknn_params *params, double *out,
+										 uaknn_interrupt_fn interrupted,
+										 uaknn_error *error);
+extern int32_t uaknn_cache_explain(int64_t model_id, const double *query, int32_t n,
+								   const uaknn_params *params, uaknn_explain_row *rows,
+								   int32_t capacity, int32_t *count, uaknn_error *error);
+extern int32_t uaknn_cache_prototype(int64_t model_id, int32_t label, int64_t *keys,
+									 int32_t capacity, int32_t *count, uaknn_error *error);
+
 #endif							/* UAKNN_BRIDGE_H */

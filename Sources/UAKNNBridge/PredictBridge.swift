@@ -1,0 +1,95 @@
+import LDLCore
+import UAKNNBridgeABI
+
+// Predictions from a cached model. Buffers are the shim's (palloc'd), sized
+// by the model's N and L, which the shim knows from the catalog.
+
+func parameters(_ params: UnsafePointer<uaknn_params>?) throws(LDLError) -> uaknn_params {
+    guard let params else { throw LDLError(.internal, "parameters are a null pointer") }
+    return params.pointee
+}
+
+func output(_ pointer: UnsafeMutablePointer<Double>?, _ count: Int) throws(LDLError) -> UnsafeMutableBufferPointer<Double> {
+    guard let pointer else { throw LDLError(.internal, "output is a null pointer") }
+    return UnsafeMutableBufferPointer(start: pointer, count: count)
+}
+
+@_cdecl("uaknn_cache_predict")
+public func uaknn_cache_predict(
+    _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ params: UnsafePointer<uaknn_params>?,
+    _ out: UnsafeMutablePointer<Double>?, _ l: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let model = try cachedModel(id)
+        let method = try parameters(params).method()
+        guard Int(l) == model.labelCount else {
+            throw LDLError(.internal, "output has \(l) elements, model has \(model.labelCount) labels")
+        }
+        try model.predict(try buffer(query, n, name: "features"), method: method, into: try output(out, Int(l)))
+    }
+}
+
+/// `count` queries, row-major `count x n`, into `out` (`count x L`).
+@_cdecl("uaknn_cache_predict_batch")
+public func uaknn_cache_predict_batch(
+    _ id: Int64, _ queries: UnsafePointer<Double>?, _ count: Int32, _ n: Int32,
+    _ params: UnsafePointer<uaknn_params>?, _ out: UnsafeMutablePointer<Double>?,
+    _ interrupted: uaknn_interrupt_fn?, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let model = try cachedModel(id)
+        let method = try parameters(params).method()
+        guard count >= 0, n >= 0 else { throw LDLError(.internal, "negative batch shape") }
+        guard Int(n) == model.featureCount else {
+            throw LDLError.invalid("feature vectors have \(n) elements, model expects \(model.featureCount)")
+        }
+        let values = Int(count) * Int(n)
+        let outputs = Int(count) * model.labelCount
+        let queryBuffer = queries.map { UnsafeBufferPointer(start: $0, count: values) }
+            ?? UnsafeBufferPointer(start: nil, count: 0)
+        try model.predictBatch(
+            queryBuffer, count: Int(count), method: method,
+            into: try output(out, outputs), isCancelled: { interrupted?() ?? false })
+    }
+}
+
+/// The UAKNN intermediates, one row per prototype (at most `capacity`).
+@_cdecl("uaknn_cache_explain")
+public func uaknn_cache_explain(
+    _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ params: UnsafePointer<uaknn_params>?,
+    _ rows: UnsafeMutablePointer<uaknn_explain_row>?, _ capacity: Int32,
+    _ count: UnsafeMutablePointer<Int32>?, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let model = try cachedModel(id)
+        let options = try parameters(params).uaknnOptions()
+        let parts = try model.explain(try buffer(query, n, name: "features"), options: options)
+        guard let rows, parts.count <= Int(capacity) else {
+            throw LDLError(.internal, "explanation has \(parts.count) rows, room for \(capacity)")
+        }
+        for (i, p) in parts.enumerated() {
+            rows[i] = uaknn_explain_row(
+                label: Int32(p.label), key: p.key, mu: p.mu, softmax: p.softmax, s: p.s, c: p.c, w: p.w)
+        }
+        count?.pointee = Int32(parts.count)
+    }
+}
+
+/// The keys of label `label`'s prototype (0-based). With `keys` NULL or too
+/// small, only `count` is set, so the shim can allocate and call again.
+@_cdecl("uaknn_cache_prototype")
+public func uaknn_cache_prototype(
+    _ id: Int64, _ label: Int32, _ keys: UnsafeMutablePointer<Int64>?, _ capacity: Int32,
+    _ count: UnsafeMutablePointer<Int32>?, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let model = try cachedModel(id)
+        guard label >= 0, Int(label) < model.labelCount else {
+            throw LDLError.invalid("label \(label + 1) is out of range 1..\(model.labelCount)")
+        }
+        let members = model.prototypeKeys(label: Int(label))
+        count?.pointee = Int32(clamping: members.count)
+        guard let keys, members.count <= Int(capacity) else { return }
+        for (i, key) in members.enumerated() { keys[i] = key }
+    }
+}

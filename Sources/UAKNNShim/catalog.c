@@ -1,0 +1,296 @@
+/*
+ * catalog.c
+ *     Resolves a model by name and keeps the backend's cache of it current.
+ *
+ * The catalog row is read at most once per snapshot: a statement that calls
+ * uaknn_predict() for a million rows reads it once. When the version there
+ * differs from the cached one, load.c catches up (inserted rows only, or a
+ * full reload). The caller's SELECT privilege on the source table is checked
+ * on every call, since one backend serves several roles over its life.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+
+#include "uaknn_bridge.h"
+#include "uaknn_model.h"
+#include "uaknn_shim.h"
+
+static ModelEntry *entries = NULL;
+static SPIPlanPtr catalog_plan = NULL;
+
+ModelEntry *
+uaknn_model_entries(void)
+{
+	return entries;
+}
+
+/*
+ * The extension's schema, quoted for SQL; palloc'd. Needs an SPI connection
+ * (PostgreSQL 15 exports no get_extension_schema()).
+ */
+char *
+uaknn_extension_schema(void)
+{
+	const char *sql = "SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e "
+		"JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'uaknn'";
+
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"uaknn\" is not installed in this database")));
+	return pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+}
+
+static SnapshotKey
+current_snapshot_key(void)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	SnapshotKey key;
+
+	memset(&key, 0, sizeof(key));
+	key.valid = true;
+	key.lxid = MyProc->lxid;
+	key.xmin = snap->xmin;
+	key.xmax = snap->xmax;
+	key.xcnt = snap->xcnt;
+	key.subxcnt = snap->subxcnt;
+	key.curcid = snap->curcid;
+	for (uint32 i = 0; i < snap->xcnt; i++)
+		key.xsum = key.xsum * 31 + snap->xip[i];
+	for (int32 i = 0; i < snap->subxcnt; i++)
+		key.xsum = key.xsum * 31 + snap->subxip[i];
+	return key;
+}
+
+static bool
+same_snapshot(const SnapshotKey *a, const SnapshotKey *b)
+{
+	return a->valid && b->valid && a->lxid == b->lxid && a->xmin == b->xmin &&
+		a->xmax == b->xmax && a->xcnt == b->xcnt && a->subxcnt == b->subxcnt &&
+		a->curcid == b->curcid && a->xsum == b->xsum;
+}
+
+static ModelEntry *
+find_entry(const char *name)
+{
+	ModelEntry *e;
+
+	for (e = entries; e != NULL; e = e->next)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	e = MemoryContextAllocZero(TopMemoryContext, sizeof(ModelEntry));
+	e->name = MemoryContextStrdup(TopMemoryContext, name);
+	e->loaded_version = -1;
+	e->next = entries;
+	entries = e;
+	return e;
+}
+
+/* Frees the column names and option strings read from the catalog. */
+static void
+clear_metadata(ModelEntry *e)
+{
+	char	  **strings[] = {&e->key_column, &e->features_column, &e->labels_column,
+	&e->default_text[0], &e->default_text[1], &e->default_text[2]};
+
+	for (int i = 0; i < lengthof(strings); i++)
+	{
+		if (*strings[i])
+			pfree(*strings[i]);
+		*strings[i] = NULL;
+	}
+	memset(&e->defaults, 0, sizeof(e->defaults));
+}
+
+/* Forgets a previous catalog row altogether, with its cached samples. */
+static void
+forget(ModelEntry *e)
+{
+	clear_metadata(e);
+	if (e->id != 0)
+		uaknn_cache_drop(e->id);
+	if (e->load_all)
+		SPI_freeplan(e->load_all);
+	if (e->load_keys)
+		SPI_freeplan(e->load_keys);
+	e->load_all = e->load_keys = NULL;
+	e->id = 0;
+	e->loaded_version = -1;
+}
+
+static char *
+top_text(HeapTuple tuple, TupleDesc desc, int column)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, column, &isnull);
+
+	return isnull ? NULL : MemoryContextStrdup(TopMemoryContext, TextDatumGetCString(d));
+}
+
+/* The model's options, as the catalog query returns them in columns 10..22. */
+static void
+read_options(ModelEntry *e, HeapTuple tuple, TupleDesc desc)
+{
+	const int	first = 10;
+
+	for (int id = 0; id < P_COUNT; id++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(tuple, desc, first + id, &isnull);
+
+		if (isnull)
+			continue;
+		if (id == P_METHOD || id == P_MODE || id == P_NORMALIZATION)
+		{
+			int			slot = id == P_METHOD ? 0 : id == P_MODE ? 1 : 2;
+			char	   *s = MemoryContextStrdup(TopMemoryContext, TextDatumGetCString(d));
+			uaknn_text *field = id == P_METHOD ? &e->defaults.method :
+				id == P_MODE ? &e->defaults.mode : &e->defaults.normalization;
+
+			e->default_text[slot] = s;
+			field->data = s;
+			field->length = strlen(s);
+		}
+		else
+			uaknn_param_set(&e->defaults, (ParamId) id, d);
+	}
+}
+
+static void
+prepare_catalog_plan(void)
+{
+	char	   *schema = uaknn_extension_schema();
+	char	   *sql = psprintf(
+		"SELECT tableoid, id, source::oid, key_column::text, features_column::text, "
+		"labels_column::text, coalesce(feature_count, -1), coalesce(label_count, -1), version, "
+		"options->>'method', (options->>'variance')::float8, (options->>'samples')::int4, "
+		"(options->>'perturbation_ratio')::float8, (options->>'softmax_base')::float8, "
+		"(options->>'temperature')::float8, options->>'mode', (options->>'seed')::int8, "
+		"options->>'normalization', (options->>'prototypes')::bool, "
+		"(options->>'perturbation')::bool, (options->>'k')::int4, (options->>'bandwidth')::float8 "
+		"FROM %s.uaknn_model WHERE name = $1", schema);
+	Oid			argtypes[1] = {TEXTOID};
+	SPIPlanPtr	plan = SPI_prepare(sql, 1, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "uaknn: could not prepare the catalog query: %s",
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	catalog_plan = plan;
+}
+
+/* Reads the model's catalog row; false when there is none. */
+static bool
+read_catalog(ModelEntry *e)
+{
+	Datum		args[1] = {CStringGetTextDatum(e->name)};
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	bool		isnull;
+	Oid			catalog;
+	int64		id;
+
+	if (catalog_plan == NULL)
+		prepare_catalog_plan();
+	if (SPI_execute_plan(catalog_plan, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "uaknn: catalog query failed");
+	if (SPI_processed == 0)
+	{
+		forget(e);
+		return false;
+	}
+	tuple = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	catalog = DatumGetObjectId(SPI_getbinval(tuple, desc, 1, &isnull));
+	id = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+
+	/* Another model under this name, or the extension was recreated. */
+	if (e->catalog != catalog || e->id != id)
+		forget(e);
+	else
+		clear_metadata(e);		/* options may change under the same id */
+
+	e->catalog = catalog;
+	e->id = id;
+	e->source = DatumGetObjectId(SPI_getbinval(tuple, desc, 3, &isnull));
+	e->key_column = top_text(tuple, desc, 4);
+	e->features_column = top_text(tuple, desc, 5);
+	e->labels_column = top_text(tuple, desc, 6);
+	e->n = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
+	e->l = DatumGetInt32(SPI_getbinval(tuple, desc, 8, &isnull));
+	e->version = DatumGetInt64(SPI_getbinval(tuple, desc, 9, &isnull));
+	read_options(e, tuple, desc);
+	return true;
+}
+
+static void
+check_privileges(ModelEntry *e)
+{
+	AclResult	acl = pg_class_aclcheck(e->source, GetUserId(), ACL_SELECT);
+
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(e->source));
+	if (check_enable_rls(e->source, InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table \"%s\" of model \"%s\" has row-level security enabled",
+						get_rel_name(e->source), e->name),
+				 errdetail("A cached model cannot honour row policies.")));
+}
+
+/*
+ * The model `name`, current for this statement's snapshot and readable by
+ * the current user. Raises 42704 for an unknown model, 42501 without SELECT
+ * on its table, 55000 for a model with no rows.
+ */
+ModelEntry *
+uaknn_model_acquire(const char *name)
+{
+	ModelEntry *e = find_entry(name);
+	SnapshotKey now = current_snapshot_key();
+
+	if (!same_snapshot(&now, &e->checked) || e->loaded_version != e->version)
+	{
+		bool		found;
+
+		e->checked.valid = false;
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "uaknn: SPI_connect failed");
+		found = read_catalog(e);
+		if (found)
+		{
+			check_privileges(e);
+			if (e->n > 0 && e->loaded_version != e->version)
+				uaknn_model_load(e);
+		}
+		SPI_finish();
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("model \"%s\" does not exist", name),
+					 errhint("uaknn_models lists the models; uaknn_create_model() makes one.")));
+		e->checked = now;
+	}
+	else
+		check_privileges(e);
+
+	if (e->n <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" has no samples", name),
+				 errhint("Insert rows into %s first.", get_rel_name(e->source))));
+	return e;
+}
