@@ -188,6 +188,14 @@ BEGIN
                                     WHEN 'TRUNCATE' THEN NULL ELSE label_count END
      WHERE id = m.id;
     INSERT INTO uaknn_change VALUES (m.id, newver, m.version, keys);
+    -- Keep the log short: a backend more than 1000 changes behind reloads
+    -- in full, which it would rather do anyway. Pruned every 100 changes.
+    IF newver % 100 = 0 THEN
+        DELETE FROM uaknn_change
+        WHERE model_id = m.id
+          AND version < (SELECT version FROM uaknn_change WHERE model_id = m.id
+                         ORDER BY version DESC OFFSET 1000 LIMIT 1);
+    END IF;
     RETURN NULL;
 END $$;
 
