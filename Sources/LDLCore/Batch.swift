@@ -108,7 +108,7 @@ extension Model {
         }
         let n = featureCount
         let L = labelCount
-        var unit = [Double](repeating: 0, count: Self.blockSize * n)
+        var unit = [Double](repeating: 0, count: Swift.min(Self.blockSize, count) * n)
         var start = 0
         while start < count {
             if isCancelled() { throw LDLError.cancelled }

@@ -33,12 +33,14 @@ public final class Model {
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
     /// could ever exceed the prototype threshold `1/L = 1`).
+    /// Both are at most `Int32.max` (prototype membership stores labels as
+    /// 32-bit numbers, and no real model comes near).
     public init(featureCount: Int, labelCount: Int) throws(LDLError) {
-        guard featureCount >= 1 else {
-            throw LDLError.invalid("feature count is \(featureCount), expected at least 1")
+        guard featureCount >= 1, featureCount <= Int(Int32.max) else {
+            throw LDLError.invalid("feature count is \(featureCount), expected 1 to \(Int32.max)")
         }
-        guard labelCount >= 2 else {
-            throw LDLError.invalid("label count is \(labelCount), expected at least 2")
+        guard labelCount >= 2, labelCount <= Int(Int32.max) else {
+            throw LDLError.invalid("label count is \(labelCount), expected 2 to \(Int32.max)")
         }
         self.featureCount = featureCount
         self.labelCount = labelCount
