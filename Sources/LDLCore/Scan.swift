@@ -5,8 +5,14 @@
 /// sharing the row's loads), so a batch reads the model once per block rather
 /// than once per query. A single prediction is a block of one.
 extension Model {
-    /// Queries scored together against each sample row.
-    static let blockSize = 8
+    /// Queries scored together against each sample row: as many as fit in
+    /// about 512 KiB (so they stay in a core's L2 cache while the rows stream
+    /// by), a multiple of 4 from 4 to 64. More queries per block means fewer
+    /// passes over the model's memory.
+    static func blockSize(featureCount n: Int) -> Int {
+        let fit = (512 * 1024) / (MemoryLayout<Double>.stride * Swift.max(n, 1))
+        return Swift.max(4, Swift.min(64, fit / 4 * 4))
+    }
     /// Samples between two polls of the cancel check.
     static let pollInterval = 1024
 
