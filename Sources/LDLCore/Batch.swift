@@ -29,7 +29,7 @@ extension Model {
     /// Predicts `count` queries. `queries` is row-major `count x featureCount`,
     /// `out` row-major `count x labelCount`. Queries are scored in blocks, so
     /// the model's memory is read once per block; `isCancelled` is polled every
-    /// 1024 samples of a scan, and a `true` throws `.cancelled` (`out` is then
+    /// 1024 samples of a scan and before each block, and a `true` throws `.cancelled` (`out` is then
     /// partly written). Every query is validated before any is computed.
     public func predictBatch(
         _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method,
@@ -108,11 +108,12 @@ extension Model {
         }
         let n = featureCount
         let L = labelCount
-        var unit = [Double](repeating: 0, count: Self.blockSize * n)
+        let blockSize = Self.blockSize(featureCount: n)
+        var unit = [Double](repeating: 0, count: Swift.min(blockSize, count) * n)
         var start = 0
         while start < count {
             if isCancelled() { throw LDLError.cancelled }
-            let size = Swift.min(Self.blockSize, count - start)
+            let size = Swift.min(blockSize, count - start)
             let block = UnsafeBufferPointer(rebasing: queries[(start * n)..<((start + size) * n)])
             func row(_ b: Int) -> UnsafeBufferPointer<Double> {
                 UnsafeBufferPointer(rebasing: block[(b * n)..<((b + 1) * n)])

@@ -17,6 +17,9 @@ public final class Model {
     public let featureCount: Int
     public let labelCount: Int
 
+    /// The most labels a model may have.
+    public static let maximumLabelCount = 1 << 20
+
     /// Sample keys, in insertion order.
     var keys: [Int64] = []
     /// Where each key is stored, to reject duplicates.
@@ -33,12 +36,15 @@ public final class Model {
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
     /// could ever exceed the prototype threshold `1/L = 1`).
+    /// `featureCount <= Int32.max`; `labelCount <= maximumLabelCount`, since
+    /// every prediction allocates a few arrays of `labelCount` (and the
+    /// model one at once), and no label-distribution data set comes near.
     public init(featureCount: Int, labelCount: Int) throws(LDLError) {
-        guard featureCount >= 1 else {
-            throw LDLError.invalid("feature count is \(featureCount), expected at least 1")
+        guard featureCount >= 1, featureCount <= Int(Int32.max) else {
+            throw LDLError.invalid("feature count is \(featureCount), expected 1 to \(Int32.max)")
         }
-        guard labelCount >= 2 else {
-            throw LDLError.invalid("label count is \(labelCount), expected at least 2")
+        guard labelCount >= 2, labelCount <= Self.maximumLabelCount else {
+            throw LDLError.invalid("label count is \(labelCount), expected 2 to \(Self.maximumLabelCount)")
         }
         self.featureCount = featureCount
         self.labelCount = labelCount

@@ -81,9 +81,9 @@ struct PrototypeMatches {
     var key: [Int64]
     var index: [Int]
 
-    init(labelCount: Int) {
-        score = Array(repeating: -.infinity, count: labelCount)
-        key = Array(repeating: .max, count: labelCount)
-        index = Array(repeating: -1, count: labelCount)
+    init(score: [Double], key: [Int64], index: [Int]) {
+        self.score = score
+        self.key = key
+        self.index = index
     }
 }

@@ -1,102 +1,168 @@
 /// The one pass over the samples that every predictor starts with.
 ///
 /// A scan serves a block of queries at once: each sample's row is loaded from
-/// memory once and scored against every query of the block while it sits in
-/// cache, so a batch reads the model once per block rather than once per
-/// query. A single prediction is a block of one.
+/// memory once and scored against every query of the block (four at a time,
+/// sharing the row's loads), so a batch reads the model once per block rather
+/// than once per query. A single prediction is a block of one.
 extension Model {
-    /// Queries scored together against each sample row.
-    static let blockSize = 8
+    /// Queries scored together against each sample row: as many as fit in
+    /// about 512 KiB (so they stay in a core's L2 cache while the rows stream
+    /// by), a multiple of 4 from 4 to 64. More queries per block means fewer
+    /// passes over the model's memory.
+    static func blockSize(featureCount n: Int) -> Int {
+        let fit = (512 * 1024) / (MemoryLayout<Double>.stride * Swift.max(n, 1))
+        return Swift.max(4, Swift.min(64, fit / 4 * 4))
+    }
     /// Samples between two polls of the cancel check.
     static let pollInterval = 1024
 
+    /// How a scan scores a sample against a query.
+    enum Metric {
+        /// Cosine over unit vectors (UAKNN, WUAKNN).
+        case cosine
+        /// Squared Euclidean distance over the features as given (AA-kNN, kernel kNN).
+        case euclidean
+    }
+
+    /// Scores one row against every query of a block into `scores[0..<queryCount]`.
+    @inline(__always)
+    static func scoreRow(
+        _ row: UnsafePointer<Double>, queries q: UnsafePointer<Double>, queryCount: Int, n: Int,
+        metric: Metric, into scores: UnsafeMutablePointer<Double>
+    ) {
+        var b = 0
+        while b &+ 4 <= queryCount {
+            let q0 = q + b &* n
+            let s: SIMD4<Double>
+            switch metric {
+            case .cosine: s = Similarity.dot4(q0, q0 + n, q0 + 2 &* n, q0 + 3 &* n, row, n)
+            case .euclidean: s = Similarity.squaredDistance4(q0, q0 + n, q0 + 2 &* n, q0 + 3 &* n, row, n)
+            }
+            scores[b] = s[0]
+            scores[b &+ 1] = s[1]
+            scores[b &+ 2] = s[2]
+            scores[b &+ 3] = s[3]
+            b &+= 4
+        }
+        while b < queryCount {
+            switch metric {
+            case .cosine: scores[b] = Similarity.dot(q + b &* n, row, n)
+            case .euclidean: scores[b] = Similarity.squaredDistance(q + b &* n, row, n)
+            }
+            b &+= 1
+        }
+    }
+
     /// Spec step 2 for a block of queries given as unit vectors (row-major,
     /// `queryCount x featureCount`): each sample is scored once per query and
-    /// offered to every prototype it belongs to. Samples in no prototype are
-    /// not even scored.
+    /// offered to every prototype it belongs to; the best member of each
+    /// prototype wins, ties to the lowest key. Samples in no prototype are not
+    /// even scored.
     func scanPrototypes(
         unitQueries: UnsafeBufferPointer<Double>, queryCount: Int, isCancelled: () -> Bool
     ) throws(LDLError) -> [PrototypeMatches] {
         let n = featureCount
-        let labelsPerQuery = labelCount
-        var matches = Array(repeating: PrototypeMatches(labelCount: labelsPerQuery), count: queryCount)
-        guard queryCount > 0, count > 0, unitQueries.count >= queryCount * n,
-            let q = unitQueries.baseAddress
-        else { return matches }
-        let starts = prototypes.memberStart
-        let members = prototypes.memberLabels
+        let L = labelCount
+        let slots = queryCount * L
+        var bestScore = [Double](repeating: -.infinity, count: slots)
+        var bestKey = [Int64](repeating: .max, count: slots)
+        var bestIndex = [Int](repeating: -1, count: slots)
         var scores = [Double](repeating: 0, count: queryCount)
         var cancelled = false
-        unitFeatures.withUnsafeBufferPointer { x in
-            guard let base = x.baseAddress, x.count >= count * n else { return }
-            for i in 0..<count {
-                if i % Self.pollInterval == 0, isCancelled() {
-                    cancelled = true
-                    return
-                }
-                let lo = starts[i]
-                let hi = starts[i + 1]
-                if lo == hi { continue }
-                let row = base + i * n
-                for b in 0..<queryCount {
-                    scores[b] = Similarity.dot(q + b * n, row, n)
-                }
-                let key = keys[i]
-                for m in lo..<hi {
-                    let j = Int(members[m])
-                    for b in 0..<queryCount {
-                        let s = scores[b]
-                        let best = matches[b].score[j]
-                        if s > best || (s == best && key < matches[b].key[j]) {
-                            matches[b].score[j] = s
-                            matches[b].key[j] = key
-                            matches[b].index[j] = i
+        if queryCount > 0, count > 0, unitQueries.count >= queryCount * n, let q = unitQueries.baseAddress {
+            let starts = prototypes.memberStart
+            let members = prototypes.memberLabels
+            let sampleCount = count
+            unitFeatures.withUnsafeBufferPointer { x in
+                keys.withUnsafeBufferPointer { keyOf in
+                    scores.withUnsafeMutableBufferPointer { sc in
+                        bestScore.withUnsafeMutableBufferPointer { bs in
+                            bestKey.withUnsafeMutableBufferPointer { bk in
+                                bestIndex.withUnsafeMutableBufferPointer { bi in
+                                    guard let base = x.baseAddress, let sp = sc.baseAddress,
+                                        x.count >= sampleCount * n, keyOf.count >= sampleCount,
+                                        starts.count > sampleCount
+                                    else { return }
+                                    for i in 0..<sampleCount {
+                                        if i % Self.pollInterval == 0, isCancelled() {
+                                            cancelled = true
+                                            return
+                                        }
+                                        let lo = starts[i]
+                                        let hi = starts[i + 1]
+                                        if lo == hi { continue }
+                                        Self.scoreRow(
+                                            base + i * n, queries: q, queryCount: queryCount, n: n, metric: .cosine,
+                                            into: sp)
+                                        let key = keyOf[i]
+                                        for m in lo..<hi {
+                                            let j = Int(members[m])
+                                            guard j >= 0, j < L else { continue }
+                                            for b in 0..<queryCount {
+                                                let slot = b * L + j
+                                                let s = sp[b]
+                                                let best = bs[slot]
+                                                if s > best || (s == best && key < bk[slot]) {
+                                                    bs[slot] = s
+                                                    bk[slot] = key
+                                                    bi[slot] = i
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
         if cancelled { throw LDLError.cancelled }
-        return matches
-    }
-
-    /// How a nearest-neighbour scan measures distance.
-    enum Metric {
-        /// `-cos` over unit vectors (UAKNN without prototypes).
-        case cosine
-        /// Squared Euclidean distance over the features as given (AA-kNN, kernel kNN).
-        case euclidean
+        var result: [PrototypeMatches] = []
+        result.reserveCapacity(queryCount)
+        for b in 0..<queryCount {
+            let range = (b * L)..<((b + 1) * L)
+            result.append(
+                PrototypeMatches(
+                    score: Array(bestScore[range]), key: Array(bestKey[range]), index: Array(bestIndex[range])))
+        }
+        return result
     }
 
     /// The `k` nearest samples of each query of a block (`k` is clamped to the
-    /// model size). Cosine scans take unit queries, Euclidean scans raw ones.
+    /// model size). Cosine scans take unit queries and rank by `-cos`;
+    /// Euclidean scans take the queries as given.
     func scanNearest(
         queries: UnsafeBufferPointer<Double>, queryCount: Int, k: Int, metric: Metric,
         isCancelled: () -> Bool
     ) throws(LDLError) -> [NearestSet] {
         let n = featureCount
         var sets = Array(repeating: NearestSet(capacity: Swift.min(k, count)), count: queryCount)
-        guard queryCount > 0, count > 0, queries.count >= queryCount * n, let q = queries.baseAddress
-        else { return sets }
+        var scores = [Double](repeating: 0, count: queryCount)
         var cancelled = false
         let storage = metric == .cosine ? unitFeatures : rawFeatures
-        storage.withUnsafeBufferPointer { x in
-            guard let base = x.baseAddress, x.count >= count * n else { return }
-            for i in 0..<count {
-                if i % Self.pollInterval == 0, isCancelled() {
-                    cancelled = true
-                    return
-                }
-                let row = base + i * n
-                let key = keys[i]
-                for b in 0..<queryCount {
-                    let d: Double
-                    switch metric {
-                    case .cosine: d = -Similarity.dot(q + b * n, row, n)
-                    case .euclidean: d = Similarity.squaredDistance(q + b * n, row, n)
-                    }
-                    if d <= sets[b].bound {
-                        sets[b].offer(Neighbour(distance: d, key: key, index: i))
+        if queryCount > 0, count > 0, queries.count >= queryCount * n, let q = queries.baseAddress {
+            let sampleCount = count
+            storage.withUnsafeBufferPointer { x in
+                keys.withUnsafeBufferPointer { keyOf in
+                    scores.withUnsafeMutableBufferPointer { sc in
+                        guard let base = x.baseAddress, let sp = sc.baseAddress, x.count >= sampleCount * n,
+                            keyOf.count >= sampleCount
+                        else { return }
+                        for i in 0..<sampleCount {
+                            if i % Self.pollInterval == 0, isCancelled() {
+                                cancelled = true
+                                return
+                            }
+                            Self.scoreRow(base + i * n, queries: q, queryCount: queryCount, n: n, metric: metric, into: sp)
+                            let key = keyOf[i]
+                            for b in 0..<queryCount {
+                                let d = metric == .cosine ? -sp[b] : sp[b]
+                                if d <= sets[b].bound {
+                                    sets[b].offer(Neighbour(distance: d, key: key, index: i))
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -100,3 +100,7 @@ extension UAKNNOptions.Normalization {
         return v
     }
 }
+
+/// Top-level names for the option enums, for callers that prefer them.
+public typealias SamplingMode = UAKNNOptions.SamplingMode
+public typealias Normalization = UAKNNOptions.Normalization

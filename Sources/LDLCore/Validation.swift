@@ -4,7 +4,7 @@ enum Validation {
     /// How far from 1 the sum of a label distribution may be (spec: 1e-6).
     static let distributionTolerance = 1e-6
 
-    /// Ordinal words are avoided: positions are reported 1-based, as SQL arrays are.
+    /// The length of a vector. (Positions in messages are 1-based, as in SQL arrays.)
     static func checkLength(_ count: Int, expected: Int, what: String) throws(LDLError) {
         guard count == expected else {
             throw LDLError.invalid("\(what) has \(count) elements, model expects \(expected)")

@@ -5,7 +5,7 @@ import Testing
 @Suite struct BatchTests {
     static let methods: [Method] = IncrementalTests.methods + [.uaknn(UAKNNOptions(normalization: .linear, perturbation: false))]
 
-    @Test(arguments: [0, 1, 7, 8, 9, 17, 43])
+    @Test(arguments: [0, 1, 7, 8, 9, 17, 43, 64, 65, 130])
     func batchEqualsOneByOne(count: Int) throws {
         let model = try Fixtures.sjaffeModel(0..<170)
         let rows = (0..<count).map { 170 + $0 % 43 }
@@ -57,7 +57,7 @@ import Testing
                 })
             }
         }
-        #expect(polls >= count / Model.blockSize * (5000 / Model.pollInterval))
+        #expect(polls > 5000 / Model.pollInterval, "polled during the scan: \(polls)")
         #expect(abs(out[0] + out[1] + out[2] - 1) < 1e-12)
     }
 

@@ -60,3 +60,34 @@ import Testing
         }
     }
 }
+
+@Suite struct AblationExplanationTests {
+    @Test func withoutPrototypesTheLNearestSamplesAreMatched() throws {
+        let root = try Fixtures.json("uaknn_tiny.json")
+        let f = Fixtures.matrix(root["train_features"])
+        let l = Fixtures.matrix(root["train_labels"])
+        let model = try Model(featureCount: 3, labelCount: 3)
+        for i in f.indices { try model.add(key: Int64(i), features: f[i], labels: l[i]) }
+        let query = Fixtures.doubles(root["query"])
+        let e = try model.explanation(query, options: UAKNNOptions(prototypes: false))
+        // The three largest cosines with the query, computed here directly.
+        func cos(_ a: [Double], _ b: [Double]) -> Double {
+            let d = zip(a, b).map(*).reduce(0, +)
+            return d / (a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot())
+        }
+        let ranked = f.indices.sorted { cos(f[$0], query) > cos(f[$1], query) }
+        #expect(e.prototypes.map(\.key) == ranked.prefix(3).map(Int64.init))
+        #expect(e.prototypes.map(\.label) == [0, 1, 2])
+        expectClose(e.prototypes.map(\.mu), ranked.prefix(3).map { cos(f[$0], query) }, tolerance: 1e-12, "mu")
+        // perturbation = false: every c is 0 and w = S.
+        let p = try model.explain(query, options: UAKNNOptions(perturbation: false))
+        #expect(p.allSatisfy { $0.c == 0 && $0.w == $0.s })
+        let tiny = Fixtures.doubles(root["S"])
+        expectClose(p.map(\.s), tiny, tolerance: 1e-9, "S unchanged")
+        // Linear normalization: z / Σ z.
+        let lin = try model.explanation(query, options: UAKNNOptions(normalization: .linear))
+        let z = Fixtures.doubles(root["z"])
+        let total = z.reduce(0, +)
+        expectClose(lin.prediction, z.map { $0 / total }, tolerance: 1e-9, "linear")
+    }
+}

@@ -14,6 +14,8 @@ import Testing
         expectError(.invalidParameter, "no features") { _ = try Model(featureCount: 0, labelCount: 2) }
         expectError(.invalidParameter, "one label") { _ = try Model(featureCount: 3, labelCount: 1) }
         expectError(.invalidParameter, "negative") { _ = try Model(featureCount: -1, labelCount: -5) }
+        expectError(.invalidParameter, "too many labels") { _ = try Model(featureCount: 1, labelCount: Int.max) }
+        expectError(.invalidParameter, "too many features") { _ = try Model(featureCount: Int.max, labelCount: 2) }
     }
 
     @Test func addChecksEverything() throws {
