@@ -133,7 +133,9 @@ CREATE TABLE uaknn_samples (
 
 SELECT pg_catalog.pg_extension_config_dump('uaknn_samples', '');
 SELECT pg_catalog.pg_extension_config_dump('uaknn_samples_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('uaknn_model', '');
+-- The default model's catalog row is made by CREATE EXTENSION; pg_dump
+-- dumps the rest (user data lives in these tables, not in the extension).
+SELECT pg_catalog.pg_extension_config_dump('uaknn_model', 'WHERE name <> ''default''');
 SELECT pg_catalog.pg_extension_config_dump('uaknn_change', '');
 SELECT pg_catalog.pg_extension_config_dump('uaknn_version_seq', '');
 
