@@ -16,6 +16,12 @@ PGXS_TEST  = $(PKGLIBDIR)/pgxs/src/test
 
 SWIFT       ?= swift
 SWIFT_FLAGS  = -Xcc -I$(PGINC)
+# The CPU the release build targets. By default, haswell (AVX2) when the
+# build machine has AVX2 and FMA: the batch kernels run about twice as fast.
+# A library built so crashes (SIGILL) on an older CPU: build with
+# SWIFT_CPU= (empty, the x86-64 baseline) for machines other than this one.
+SWIFT_CPU   ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo haswell)
+RELEASE_FLAGS = -c release $(if $(SWIFT_CPU),-Xswiftc -target-cpu -Xswiftc $(SWIFT_CPU))
 RELEASE_LIB  = .build/release/libuaknn.so
 EXT_FILES    = extension/uaknn.control $(wildcard sql/uaknn--*.sql)
 
@@ -34,8 +40,8 @@ setup:
 	@scripts/setup.sh
 
 build: setup
-	$(SWIFT) build -c release --product uaknn -Xswiftc -static-stdlib $(SWIFT_FLAGS)
-	$(SWIFT) build -c release --product uaknn-eval $(SWIFT_FLAGS)
+	$(SWIFT) build $(RELEASE_FLAGS) --product uaknn -Xswiftc -static-stdlib $(SWIFT_FLAGS)
+	$(SWIFT) build $(RELEASE_FLAGS) --product uaknn-eval $(SWIFT_FLAGS)
 
 install: build
 	scripts/install.sh $(RELEASE_LIB) $(EXT_FILES)
