@@ -108,7 +108,7 @@ extension Model {
         }
         let n = featureCount
         let L = labelCount
-        let blockSize = Self.blockSize(featureCount: n)
+        let blockSize = Self.blockSize(featureCount: n, labelCount: L)
         var unit = [Double](repeating: 0, count: Swift.min(blockSize, count) * n)
         var start = 0
         while start < count {

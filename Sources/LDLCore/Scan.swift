@@ -6,13 +6,15 @@
 /// than once per query. A single prediction is a block of one.
 extension Model {
     /// Queries scored together against each sample row: as many as fit in
-    /// about 512 KiB (so they stay in a core's L2 cache while the rows stream
-    /// by), a multiple of 4 from 4 to 64. More queries per block means fewer
-    /// passes over the model's memory.
-    static func blockSize(featureCount n: Int) -> Int {
-        let fit = (512 * 1024) / (MemoryLayout<Double>.stride * Swift.max(n, 1))
-        return Swift.max(4, Swift.min(64, fit / 4 * 4))
+    /// about 512 KiB with their per-label state (so they stay in a core's L2
+    /// cache while the rows stream by), at most 64, a multiple of 4 when 4 or
+    /// more. More queries per block means fewer passes over the model's memory.
+    static func blockSize(featureCount n: Int, labelCount l: Int) -> Int {
+        let perQuery = MemoryLayout<Double>.stride * (Swift.max(n, 1) + 3 * Swift.max(l, 1))
+        let fit = Swift.min(64, (512 * 1024) / perQuery)
+        return fit >= 4 ? fit / 4 * 4 : Swift.max(1, fit)
     }
+
     /// Samples between two polls of the cancel check.
     static let pollInterval = 1024
 
