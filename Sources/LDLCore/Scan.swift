@@ -20,7 +20,7 @@ extension Model {
 
     /// How a scan scores a sample against a query.
     enum Metric {
-        /// Cosine over unit vectors (UAKNN, WUAKNN).
+        /// Cosine between a unit query and a sample (UAKNN, WUAKNN).
         case cosine
         /// Squared Euclidean distance over the features as given (AA-kNN, kernel kNN).
         case euclidean
@@ -55,6 +55,20 @@ extension Model {
         }
     }
 
+    /// Turns the dot products of one sample with a block of unit queries into
+    /// cosines: `dot · 1/|x|`, or the careful cosine for a sample whose
+    /// magnitudes `inverseNorm` marked (its NaN makes the product NaN).
+    @inline(__always)
+    static func finishCosines(
+        _ scores: UnsafeMutablePointer<Double>, queryCount: Int, inverseNorm: Double, row: UnsafePointer<Double>,
+        queries q: UnsafePointer<Double>, n: Int
+    ) {
+        for b in 0..<queryCount {
+            let c = scores[b] * inverseNorm
+            scores[b] = c.isNaN ? Similarity.carefulCosine(q + b &* n, row, n) : c
+        }
+    }
+
     /// Spec step 2 for a block of queries given as unit vectors (row-major,
     /// `queryCount x featureCount`): each sample is scored once per query and
     /// offered to every prototype it belongs to; the best member of each
@@ -75,15 +89,16 @@ extension Model {
             let starts = prototypes.memberStart
             let members = prototypes.memberLabels
             let sampleCount = count
-            unitFeatures.withUnsafeBufferPointer { x in
+            rawFeatures.withUnsafeBufferPointer { x in
                 keys.withUnsafeBufferPointer { keyOf in
+                  inverseNorms.withUnsafeBufferPointer { inv in
                     scores.withUnsafeMutableBufferPointer { sc in
                         bestScore.withUnsafeMutableBufferPointer { bs in
                             bestKey.withUnsafeMutableBufferPointer { bk in
                                 bestIndex.withUnsafeMutableBufferPointer { bi in
                                     guard let base = x.baseAddress, let sp = sc.baseAddress,
                                         x.count >= sampleCount * n, keyOf.count >= sampleCount,
-                                        starts.count > sampleCount
+                                        inv.count >= sampleCount, starts.count > sampleCount
                                     else { return }
                                     for i in 0..<sampleCount {
                                         if i % Self.pollInterval == 0, isCancelled() {
@@ -96,6 +111,9 @@ extension Model {
                                         Self.scoreRow(
                                             base + i * n, queries: q, queryCount: queryCount, n: n, metric: .cosine,
                                             into: sp)
+                                        Self.finishCosines(
+                                            sp, queryCount: queryCount, inverseNorm: inv[i], row: base + i * n,
+                                            queries: q, n: n)
                                         let key = keyOf[i]
                                         for m in lo..<hi {
                                             let j = Int(members[m])
@@ -116,6 +134,7 @@ extension Model {
                             }
                         }
                     }
+                  }
                 }
             }
         }
@@ -142,14 +161,14 @@ extension Model {
         var sets = Array(repeating: NearestSet(capacity: Swift.min(k, count)), count: queryCount)
         var scores = [Double](repeating: 0, count: queryCount)
         var cancelled = false
-        let storage = metric == .cosine ? unitFeatures : rawFeatures
         if queryCount > 0, count > 0, queries.count >= queryCount * n, let q = queries.baseAddress {
             let sampleCount = count
-            storage.withUnsafeBufferPointer { x in
+            rawFeatures.withUnsafeBufferPointer { x in
                 keys.withUnsafeBufferPointer { keyOf in
+                  inverseNorms.withUnsafeBufferPointer { inv in
                     scores.withUnsafeMutableBufferPointer { sc in
                         guard let base = x.baseAddress, let sp = sc.baseAddress, x.count >= sampleCount * n,
-                            keyOf.count >= sampleCount
+                            keyOf.count >= sampleCount, inv.count >= sampleCount
                         else { return }
                         for i in 0..<sampleCount {
                             if i % Self.pollInterval == 0, isCancelled() {
@@ -157,6 +176,10 @@ extension Model {
                                 return
                             }
                             Self.scoreRow(base + i * n, queries: q, queryCount: queryCount, n: n, metric: metric, into: sp)
+                            if metric == .cosine {
+                                Self.finishCosines(
+                                    sp, queryCount: queryCount, inverseNorm: inv[i], row: base + i * n, queries: q, n: n)
+                            }
                             let key = keyOf[i]
                             for b in 0..<queryCount {
                                 let d = metric == .cosine ? -sp[b] : sp[b]
@@ -166,6 +189,7 @@ extension Model {
                             }
                         }
                     }
+                  }
                 }
             }
         }
