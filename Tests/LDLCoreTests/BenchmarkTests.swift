@@ -59,6 +59,7 @@ struct BenchmarkTests {
                 }
             }
         }
+        print("bench model memory: \(model.memoryBytes / 1_048_576) MiB for \(rows) x \(n)")
         print("bench bare matvec: \(median(floor)) ms/query (\(sink > 0)); prototype scan alone \(median(scanOnly)) ms")
         for (m, method) in methods.enumerated() {
             let label = if case .uaknn(let o) = method, !o.prototypes { "uaknn prototypes=false" } else { method.name }
