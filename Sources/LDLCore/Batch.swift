@@ -108,7 +108,7 @@ extension Model {
         }
         let n = featureCount
         let L = labelCount
-        let blockSize = Self.blockSize(featureCount: n)
+        let blockSize = Self.blockSize(featureCount: n, labelCount: L)
         var unit = [Double](repeating: 0, count: Swift.min(blockSize, count) * n)
         var start = 0
         while start < count {
@@ -121,25 +121,27 @@ extension Model {
             func output(_ b: Int) -> UnsafeMutableBufferPointer<Double> {
                 UnsafeMutableBufferPointer(rebasing: out[((start + b) * L)..<((start + b + 1) * L)])
             }
-            switch method {
-            case .uaknn(let options):
-                for b in 0..<size {
-                    unit.withUnsafeMutableBufferPointer { u in
+            /// The block's queries as unit vectors, for cosine scans.
+            func normalizeBlock() {
+                unit.withUnsafeMutableBufferPointer { u in
+                    for b in 0..<size {
                         Similarity.normalize(row(b), into: UnsafeMutableBufferPointer(rebasing: u[(b * n)..<((b + 1) * n)]))
                     }
                 }
+            }
+            switch method {
+            case .uaknn(let options):
+                normalizeBlock()
                 let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
                     try matchesForUAKNN(unitQueries: u, queryCount: size, options: options, isCancelled: isCancelled)
                 }
                 for b in 0..<size {
+                    // Sampled mode can draw millions of values per query: poll between queries.
+                    if options.mode == .sampled, b > 0, isCancelled() { throw LDLError.cancelled }
                     _ = try uaknnFinish(matches: matched[b], query: row(b), options: options, into: output(b))
                 }
             case .wuaknn(let base):
-                for b in 0..<size {
-                    unit.withUnsafeMutableBufferPointer { u in
-                        Similarity.normalize(row(b), into: UnsafeMutableBufferPointer(rebasing: u[(b * n)..<((b + 1) * n)]))
-                    }
-                }
+                normalizeBlock()
                 let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
                     try prototypeMatches(unitQueries: u, queryCount: size, isCancelled: isCancelled)
                 }

@@ -2,11 +2,13 @@
 /// and labels `L`, each identified by a caller-chosen key.
 ///
 /// Storage is flat and contiguous (`count * N` doubles, row after row) so
-/// that a scan reads memory sequentially. Each sample is kept twice:
-/// normalized to unit length, so that the cosine of UAKNN is a plain dot
-/// product, and as given, so that the Euclidean distances of AA-kNN and kernel
-/// kNN are exactly `Σ (x_i - q_i)²` with no cancellation (reconstructing them
-/// from the unit vectors would reorder near ties against the spec's vectors).
+/// that a scan reads memory sequentially. Each sample is kept once, as given,
+/// with the inverse of its norm computed when it is added: the cosine with a
+/// unit query is then one dot product and one multiplication
+/// (`q̂·x · 1/|x|`), and the Euclidean distances of AA-kNN and kernel kNN
+/// are exactly `Σ (x_i - q_i)²`. Keeping a second, normalized copy would make
+/// the cosine a bare dot product but double the memory of every cached
+/// model, for no measurable speed (a scan is bound by memory bandwidth).
 ///
 /// Samples are stored in insertion order, but every nearest-neighbour choice
 /// breaks ties by the lowest key, so a model built one row at a time predicts
@@ -24,10 +26,11 @@ public final class Model {
     var keys: [Int64] = []
     /// Where each key is stored, to reject duplicates.
     var indexOfKey: [Int64: Int] = [:]
-    /// Unit-length features, `count * featureCount`.
-    var unitFeatures: [Double] = []
     /// Features as given, `count * featureCount`.
     var rawFeatures: [Double] = []
+    /// `1/|x|` per sample (see `Similarity.inverseNorm`): 0 for a zero
+    /// vector, NaN for one whose magnitudes need the careful cosine.
+    var inverseNorms: [Double] = []
     /// Label distributions, `count * labelCount`.
     var labels: [Double] = []
     /// Prototype membership (spec step 1), see `Prototypes.swift`.
@@ -57,7 +60,7 @@ public final class Model {
     /// Bytes held by the sample storage (capacity, not just the used part),
     /// for a cache report. The key index is estimated.
     public var memoryBytes: Int {
-        let doubles = unitFeatures.capacity + rawFeatures.capacity + labels.capacity
+        let doubles = rawFeatures.capacity + inverseNorms.capacity + labels.capacity
         let keyBytes = keys.capacity * MemoryLayout<Int64>.stride
         let indexBytes = indexOfKey.capacity * (MemoryLayout<Int64>.stride + MemoryLayout<Int>.stride + 1)
         return doubles * MemoryLayout<Double>.stride + keyBytes + indexBytes + prototypes.memoryBytes
@@ -76,7 +79,7 @@ public final class Model {
         let (l, o3) = total.multipliedReportingOverflow(by: labelCount)
         guard !o1, !o2, !o3 else { return }
         keys.reserveCapacity(total)
-        unitFeatures.reserveCapacity(f)
+        inverseNorms.reserveCapacity(total)
         rawFeatures.reserveCapacity(f)
         labels.reserveCapacity(l)
         indexOfKey.reserveCapacity(total)
@@ -105,12 +108,7 @@ public final class Model {
         keys.append(key)
         indexOfKey[key] = index
         rawFeatures.append(contentsOf: features)
-        let start = unitFeatures.count
-        unitFeatures.append(contentsOf: repeatElement(0.0, count: featureCount))
-        unitFeatures.withUnsafeMutableBufferPointer { all in
-            let row = UnsafeMutableBufferPointer(rebasing: all[start..<(start + featureCount)])
-            Similarity.normalize(features, into: row)
-        }
+        inverseNorms.append(Similarity.inverseNorm(features))
         labels.append(contentsOf: distribution)
         prototypes.append(distribution)
     }

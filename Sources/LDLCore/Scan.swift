@@ -6,19 +6,21 @@
 /// than once per query. A single prediction is a block of one.
 extension Model {
     /// Queries scored together against each sample row: as many as fit in
-    /// about 512 KiB (so they stay in a core's L2 cache while the rows stream
-    /// by), a multiple of 4 from 4 to 64. More queries per block means fewer
-    /// passes over the model's memory.
-    static func blockSize(featureCount n: Int) -> Int {
-        let fit = (512 * 1024) / (MemoryLayout<Double>.stride * Swift.max(n, 1))
-        return Swift.max(4, Swift.min(64, fit / 4 * 4))
+    /// about 512 KiB with their per-label state (so they stay in a core's L2
+    /// cache while the rows stream by), at most 64, a multiple of 4 when 4 or
+    /// more. More queries per block means fewer passes over the model's memory.
+    static func blockSize(featureCount n: Int, labelCount l: Int) -> Int {
+        let perQuery = MemoryLayout<Double>.stride * (Swift.max(n, 1) + 3 * Swift.max(l, 1))
+        let fit = Swift.min(64, (512 * 1024) / perQuery)
+        return fit >= 4 ? fit / 4 * 4 : Swift.max(1, fit)
     }
+
     /// Samples between two polls of the cancel check.
     static let pollInterval = 1024
 
     /// How a scan scores a sample against a query.
     enum Metric {
-        /// Cosine over unit vectors (UAKNN, WUAKNN).
+        /// Cosine between a unit query and a sample (UAKNN, WUAKNN).
         case cosine
         /// Squared Euclidean distance over the features as given (AA-kNN, kernel kNN).
         case euclidean
@@ -53,6 +55,44 @@ extension Model {
         }
     }
 
+    /// Turns the dot products of one sample with a block of unit queries into
+    /// cosines: `dot · 1/|x|`, or the careful cosine for a sample whose
+    /// magnitudes `inverseNorm` marked (its NaN makes the product NaN).
+    @inline(__always)
+    static func finishCosines(
+        _ scores: UnsafeMutablePointer<Double>, queryCount: Int, inverseNorm: Double, row: UnsafePointer<Double>,
+        queries q: UnsafePointer<Double>, n: Int
+    ) {
+        for b in 0..<queryCount {
+            let c = scores[b] * inverseNorm
+            scores[b] = c.isNaN ? Similarity.carefulCosine(q + b &* n, row, n) : c
+        }
+    }
+
+    /// The model's storage as pointers, for the duration of a scan.
+    struct Storage {
+        /// `count * featureCount` features, row after row.
+        var features: UnsafePointer<Double>
+        var keys: UnsafePointer<Int64>
+        var inverseNorms: UnsafePointer<Double>
+    }
+
+    /// Calls `body` with pointers to the storage, or not at all when the
+    /// model is empty or its arrays disagree with `count` (which `add` rules out).
+    func withStorage(_ body: (Storage) -> Void) {
+        let sampleCount = count
+        rawFeatures.withUnsafeBufferPointer { x in
+            keys.withUnsafeBufferPointer { k in
+                inverseNorms.withUnsafeBufferPointer { inv in
+                    guard let xb = x.baseAddress, let kb = k.baseAddress, let ib = inv.baseAddress,
+                        x.count >= sampleCount * featureCount, k.count >= sampleCount, inv.count >= sampleCount
+                    else { return }
+                    body(Storage(features: xb, keys: kb, inverseNorms: ib))
+                }
+            }
+        }
+    }
+
     /// Spec step 2 for a block of queries given as unit vectors (row-major,
     /// `queryCount x featureCount`): each sample is scored once per query and
     /// offered to every prototype it belongs to; the best member of each
@@ -64,53 +104,50 @@ extension Model {
         let n = featureCount
         let L = labelCount
         let slots = queryCount * L
-        var bestScore = [Double](repeating: -.infinity, count: slots)
-        var bestKey = [Int64](repeating: .max, count: slots)
-        var bestIndex = [Int](repeating: -1, count: slots)
-        var scores = [Double](repeating: 0, count: queryCount)
+        // Scratch for the hot loop: the best score, key and index per (query, label).
+        let bestScore = UnsafeMutableBufferPointer<Double>.allocate(capacity: slots)
+        let bestKey = UnsafeMutableBufferPointer<Int64>.allocate(capacity: slots)
+        let bestIndex = UnsafeMutableBufferPointer<Int>.allocate(capacity: slots)
+        let scores = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(queryCount, 1))
+        defer {
+            bestScore.deallocate()
+            bestKey.deallocate()
+            bestIndex.deallocate()
+            scores.deallocate()
+        }
+        bestScore.initialize(repeating: -.infinity)
+        bestKey.initialize(repeating: .max)
+        bestIndex.initialize(repeating: -1)
         var cancelled = false
-        if queryCount > 0, count > 0, unitQueries.count >= queryCount * n, let q = unitQueries.baseAddress {
+        if queryCount > 0, unitQueries.count >= queryCount * n, let q = unitQueries.baseAddress {
             let starts = prototypes.memberStart
             let members = prototypes.memberLabels
-            let sampleCount = count
-            unitFeatures.withUnsafeBufferPointer { x in
-                keys.withUnsafeBufferPointer { keyOf in
-                    scores.withUnsafeMutableBufferPointer { sc in
-                        bestScore.withUnsafeMutableBufferPointer { bs in
-                            bestKey.withUnsafeMutableBufferPointer { bk in
-                                bestIndex.withUnsafeMutableBufferPointer { bi in
-                                    guard let base = x.baseAddress, let sp = sc.baseAddress,
-                                        x.count >= sampleCount * n, keyOf.count >= sampleCount,
-                                        starts.count > sampleCount
-                                    else { return }
-                                    for i in 0..<sampleCount {
-                                        if i % Self.pollInterval == 0, isCancelled() {
-                                            cancelled = true
-                                            return
-                                        }
-                                        let lo = starts[i]
-                                        let hi = starts[i + 1]
-                                        if lo == hi { continue }
-                                        Self.scoreRow(
-                                            base + i * n, queries: q, queryCount: queryCount, n: n, metric: .cosine,
-                                            into: sp)
-                                        let key = keyOf[i]
-                                        for m in lo..<hi {
-                                            let j = Int(members[m])
-                                            guard j >= 0, j < L else { continue }
-                                            for b in 0..<queryCount {
-                                                let slot = b * L + j
-                                                let s = sp[b]
-                                                let best = bs[slot]
-                                                if s > best || (s == best && key < bk[slot]) {
-                                                    bs[slot] = s
-                                                    bk[slot] = key
-                                                    bi[slot] = i
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
+            let sampleCount = Swift.min(count, starts.count - 1)
+            withStorage { store in
+                for i in 0..<sampleCount {
+                    if i % Self.pollInterval == 0, isCancelled() {
+                        cancelled = true
+                        return
+                    }
+                    let lo = starts[i]
+                    let hi = starts[i + 1]
+                    if lo == hi { continue }
+                    let row = store.features + i * n
+                    Self.scoreRow(row, queries: q, queryCount: queryCount, n: n, metric: .cosine, into: scores)
+                    Self.finishCosines(
+                        scores, queryCount: queryCount, inverseNorm: store.inverseNorms[i], row: row, queries: q, n: n)
+                    let key = store.keys[i]
+                    for m in lo..<hi {
+                        let j = Int(members[m])
+                        guard j >= 0, j < L else { continue }
+                        for b in 0..<queryCount {
+                            let slot = b * L + j
+                            let s = scores[b]
+                            let best = bestScore[slot]
+                            if s > best || (s == best && key < bestKey[slot]) {
+                                bestScore[slot] = s
+                                bestKey[slot] = key
+                                bestIndex[slot] = i
                             }
                         }
                     }
@@ -138,30 +175,29 @@ extension Model {
     ) throws(LDLError) -> [NearestSet] {
         let n = featureCount
         var sets = Array(repeating: NearestSet(capacity: Swift.min(k, count)), count: queryCount)
-        var scores = [Double](repeating: 0, count: queryCount)
+        let scores = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(queryCount, 1))
+        defer { scores.deallocate() }
         var cancelled = false
-        let storage = metric == .cosine ? unitFeatures : rawFeatures
-        if queryCount > 0, count > 0, queries.count >= queryCount * n, let q = queries.baseAddress {
+        if queryCount > 0, queries.count >= queryCount * n, let q = queries.baseAddress {
             let sampleCount = count
-            storage.withUnsafeBufferPointer { x in
-                keys.withUnsafeBufferPointer { keyOf in
-                    scores.withUnsafeMutableBufferPointer { sc in
-                        guard let base = x.baseAddress, let sp = sc.baseAddress, x.count >= sampleCount * n,
-                            keyOf.count >= sampleCount
-                        else { return }
-                        for i in 0..<sampleCount {
-                            if i % Self.pollInterval == 0, isCancelled() {
-                                cancelled = true
-                                return
-                            }
-                            Self.scoreRow(base + i * n, queries: q, queryCount: queryCount, n: n, metric: metric, into: sp)
-                            let key = keyOf[i]
-                            for b in 0..<queryCount {
-                                let d = metric == .cosine ? -sp[b] : sp[b]
-                                if d <= sets[b].bound {
-                                    sets[b].offer(Neighbour(distance: d, key: key, index: i))
-                                }
-                            }
+            withStorage { store in
+                for i in 0..<sampleCount {
+                    if i % Self.pollInterval == 0, isCancelled() {
+                        cancelled = true
+                        return
+                    }
+                    let row = store.features + i * n
+                    Self.scoreRow(row, queries: q, queryCount: queryCount, n: n, metric: metric, into: scores)
+                    if metric == .cosine {
+                        Self.finishCosines(
+                            scores, queryCount: queryCount, inverseNorm: store.inverseNorms[i], row: row, queries: q,
+                            n: n)
+                    }
+                    let key = store.keys[i]
+                    for b in 0..<queryCount {
+                        let d = metric == .cosine ? -scores[b] : scores[b]
+                        if d <= sets[b].bound {
+                            sets[b].offer(Neighbour(distance: d, key: key, index: i))
                         }
                     }
                 }

@@ -12,6 +12,9 @@
 /// (tie-breaking, and so the predictions, must not depend on batching). The
 /// multi-query kernels load each sample's values once for four queries: a
 /// batch is bound by arithmetic, not by memory.
+///
+/// Cosines: the query is normalized once (`normalize`), each sample carries
+/// `1/|x|` (`inverseNorm`), so `cos = dot(q̂, x) · 1/|x|`.
 enum Similarity {
     @inline(__always)
     static func load4(_ p: UnsafePointer<Double>, _ i: Int) -> SIMD4<Double> {
@@ -118,6 +121,44 @@ enum Similarity {
             i &+= 1
         }
         return s
+    }
+
+    /// Magnitudes within which the fast cosine `q̂·x · 1/|x|` can neither
+    /// overflow nor lose precision to underflow (`|q̂·x| <= |x|` for a unit `q̂`).
+    static let safeMagnitudes = 0x1p-500...0x1p500
+
+    /// `1/|x|` for the fast cosine; 0 when `x = 0` (the cosine is then 0);
+    /// NaN when the largest magnitude is outside `safeMagnitudes`, which sends
+    /// the sample to `carefulCosine` (the NaN makes the fast product NaN).
+    static func inverseNorm(_ x: UnsafeBufferPointer<Double>) -> Double {
+        var maxAbs = 0.0
+        for v in x { maxAbs = Swift.max(maxAbs, v.magnitude) }
+        guard maxAbs > 0 else { return 0 }
+        guard safeMagnitudes.contains(maxAbs) else { return .nan }
+        var sum = 0.0
+        for v in x {
+            let y = v / maxAbs
+            sum += y * y
+        }
+        return 1 / (maxAbs * sum.squareRoot())
+    }
+
+    /// The cosine of a unit query with a sample of any finite magnitudes: the
+    /// sample is scaled by its largest magnitude on the fly. Slow, and only
+    /// used for samples `inverseNorm` marked.
+    static func carefulCosine(_ unitQuery: UnsafePointer<Double>, _ row: UnsafePointer<Double>, _ n: Int) -> Double {
+        var maxAbs = 0.0
+        for i in 0..<n { maxAbs = Swift.max(maxAbs, row[i].magnitude) }
+        guard maxAbs > 0, maxAbs.isFinite else { return 0 }
+        var dot = 0.0
+        var sum = 0.0
+        for i in 0..<n {
+            let y = row[i] / maxAbs
+            dot += unitQuery[i] * y
+            sum += y * y
+        }
+        let c = dot / sum.squareRoot()
+        return c.isFinite ? c : 0
     }
 
     /// Writes `x / |x|` into `out` (same length), or zeros when `|x| = 0`, so

@@ -61,6 +61,13 @@ import Testing
         #expect(abs(out[0] + out[1] + out[2] - 1) < 1e-12)
     }
 
+    @Test func blockSizes() {
+        #expect(Model.blockSize(featureCount: 1869, labelCount: 5) == 32)
+        #expect(Model.blockSize(featureCount: 243, labelCount: 6) == 64)
+        #expect(Model.blockSize(featureCount: 100_000, labelCount: 6) == 1)
+        #expect(Model.blockSize(featureCount: 1, labelCount: Model.maximumLabelCount) == 1)
+    }
+
     @Test func bulkAddCanBeCancelled() throws {
         let model = try Model(featureCount: 1, labelCount: 2)
         let keys = (0..<3000).map(Int64.init)

@@ -27,9 +27,9 @@ struct BenchmarkTests {
             Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
         }
         var sink = 0.0
-        /// The bare matrix-vector product over the same unit storage: the memory-bandwidth floor.
+        /// The bare matrix-vector product over the same storage: the memory-bandwidth floor.
         func bare(_ q: Int) {
-            model.unitFeatures.withUnsafeBufferPointer { x in
+            model.rawFeatures.withUnsafeBufferPointer { x in
                 queries.withUnsafeBufferPointer { qs in
                     guard let xb = x.baseAddress, let qb = qs.baseAddress else { return }
                     for i in 0..<rows { sink += Similarity.dot(qb + q * n, xb + i * n, n) }
@@ -59,6 +59,7 @@ struct BenchmarkTests {
                 }
             }
         }
+        print("bench model memory: \(model.memoryBytes / 1_048_576) MiB for \(rows) x \(n)")
         print("bench bare matvec: \(median(floor)) ms/query (\(sink > 0)); prototype scan alone \(median(scanOnly)) ms")
         for (m, method) in methods.enumerated() {
             let label = if case .uaknn(let o) = method, !o.prototypes { "uaknn prototypes=false" } else { method.name }

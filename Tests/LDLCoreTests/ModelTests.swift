@@ -93,6 +93,31 @@ import Testing
         #expect(e2.map(\.mu) == [0, -1])
     }
 
+    @Test func cosineDoesNotDependOnScale() throws {
+        // The fast path (q̂·x · 1/|x|) and the careful one (extreme magnitudes) agree.
+        var rng = TestRandom(8)
+        let rows = (0..<6).map { _ in (0..<5).map { _ in Double.random(in: -1...1, using: &rng) } }
+        let direction = (0..<5).map { _ in Double.random(in: -1...1, using: &rng) }
+        let query = direction.map { $0 * 1e-200 }  // a tiny query too; the oracle uses its direction
+        for scale in [1.0, 1e300, 1e-300, 0x1p500, 0x1p-500, 0x1p501, 1e-320] {
+            let model = try Model(featureCount: 5, labelCount: 2)
+            for (i, r) in rows.enumerated() {
+                try model.add(key: Int64(i), features: r.map { $0 * (i % 2 == 0 ? scale : 1) }, labels: [0.6, 0.4])
+            }
+            let got = try model.explain(query, options: UAKNNOptions(prototypes: false))
+            let mu = got.map(\.mu)
+            // Expected: cosines of the unscaled rows (scaling does not change a cosine),
+            // up to the precision of the scaled values (1e-320 is subnormal: 4 digits).
+            func cos(_ a: [Double], _ b: [Double]) -> Double {
+                zip(a, b).map(*).reduce(0, +) / (a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot())
+            }
+            let want = got.map { cos(rows[Int($0.key)], direction) }
+            expectClose(mu, want, tolerance: scale == 1e-320 ? 1e-3 : 1e-14, "scale \(scale)")
+            let best = rows.indices.map { cos(rows[$0], direction) }.max() ?? 0
+            #expect(abs((mu.first ?? 0) - best) < (scale == 1e-320 ? 1e-3 : 1e-14))
+        }
+    }
+
     @Test func hugeFiniteValuesDoNotOverflow() throws {
         let model = try Model(featureCount: 2, labelCount: 2)
         try model.add(key: 1, features: [1e308, -1e308], labels: [0.8, 0.2])
