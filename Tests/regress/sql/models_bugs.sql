@@ -106,3 +106,19 @@ RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA models_bugs CASCADE;
 RESET client_min_messages;
+
+-- 6. The catalog query of catalog.c (and the change query of load.c) are
+-- prepared once per backend with the extension's schema name in their text
+-- (static SPIPlanPtr, SPI_keepplan). After DROP EXTENSION and CREATE
+-- EXTENSION in another schema, a backend that predicted before fails every
+-- prediction with 42P01 'relation "public.uaknn_model" does not exist'.
+-- (This backend predicted above, in case 3.)
+DROP EXTENSION uaknn;
+CREATE SCHEMA models_bugs_ext;
+CREATE EXTENSION uaknn SCHEMA models_bugs_ext;
+INSERT INTO models_bugs_ext.uaknn_samples (features, labels) VALUES ('{1,0}', '{0.9,0.1}'), ('{0,1}', '{0.2,0.8}');
+SELECT 'predict after CREATE EXTENSION in another schema' AS "case",
+       models_bugs_ext.uaknn_predict('default', '{1,0}', method => 'aaknn', k => 1) = '{0.9,0.1}' AS ok;
+DROP EXTENSION uaknn;
+DROP SCHEMA models_bugs_ext;
+CREATE EXTENSION uaknn;
