@@ -162,7 +162,7 @@ enum Similarity {
     }
 
     /// Writes `x / |x|` into `out` (same length), or zeros when `|x| = 0`, so
-    /// that the cosine of two stored vectors is their dot product and is 0
+    /// that a query's cosine with a sample is `dot(q̂, x) · 1/|x|` and is 0
     /// when either norm is 0 (spec). The norm is computed on `x / max|x|`, so
     /// that finite values near `Double.greatestFiniteMagnitude` do not
     /// overflow to an infinite norm.

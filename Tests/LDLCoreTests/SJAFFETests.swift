@@ -138,6 +138,8 @@ import Testing
         let c = try model.predict(q, method: .uaknn(UAKNNOptions(mode: .sampled, seed: 2)))
         #expect(a == b)
         #expect(a != c)
+        // The explanation of a sampled prediction is that prediction.
+        #expect(try model.explanation(q, options: UAKNNOptions(mode: .sampled, seed: 1)).prediction == a)
         let e1 = try model.explain(q, options: UAKNNOptions(mode: .sampled, seed: 1))
         let e2 = try model.explain(q, options: UAKNNOptions(mode: .sampled, seed: 2))
         #expect(e1.map(\.s) != e2.map(\.s))
