@@ -351,6 +351,28 @@ SELECT uaknn_predict('sjaffe', '{0.9,0.1}', method => 'aaknn', k => 1) AS p_afte
        uaknn_predict('sjaffe', '{0.5,0.5}', method => 'aaknn', k => 1) AS p_committed_row;
 SELECT rows FROM uaknn_cache_info() WHERE model = 'sjaffe';
 
+-- The catalog is looked up at most once per statement, not once per row:
+-- 213 predictions (and a batch) in one statement scan uaknn_model at most once.
+BEGIN;
+SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS scans0
+FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass \gset
+SELECT count(uaknn_predict('sjaffe', '{0.3,0.7}')) AS predictions FROM sjaffe;
+SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) - :scans0 <= 1 AS one_lookup_per_statement
+FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass;
+SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS scans0
+FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass \gset
+SELECT count(*) AS predictions
+FROM uaknn_predict_batch('sjaffe', NULL, (SELECT array_agg(ARRAY[0.3, id / 213.0]::float8[]) FROM sjaffe));
+SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) - :scans0 <= 1 AS one_lookup_per_batch
+FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass;
+-- (The counter does count scans: 10 lookups of the catalog by name count 10.)
+SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS scans0
+FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass \gset
+SELECT count((SELECT id FROM uaknn_model WHERE name = 'sjaffe' || repeat('x', i - i))) AS found FROM generate_series(1, 10) i;
+SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) - :scans0 AS direct_scans
+FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass;
+COMMIT;
+
 ------------------------------------------------------------------------------
 -- 5. Dropping: uaknn_drop_model removes the triggers; DROP TABLE the model
 ------------------------------------------------------------------------------
