@@ -71,6 +71,19 @@ def main():
     def batch():
         np.matmul(train, queries_t, out=sink_batch)
 
+    # The same work on one thread, to tell how much of NumPy's lead is threads
+    # (the core runs a prediction on one thread: a PostgreSQL backend has one).
+    one_thread = {}
+    try:
+        import threadpoolctl
+        with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+            one_thread = {
+                "matvec_1thread_seconds_per_query": median_per_query(single, q, args.rounds),
+                "matmul_1thread_seconds_per_query": median_per_query(batch, q, args.rounds),
+            }
+    except ImportError:
+        pass
+
     result = {
         "rows": train.shape[0],
         "columns": train.shape[1],
@@ -78,6 +91,7 @@ def main():
         "rounds": args.rounds,
         "matvec_seconds_per_query": median_per_query(single, q, args.rounds),
         "matmul_seconds_per_query": median_per_query(batch, q, args.rounds),
+        **one_thread,
         "numpy": np.__version__,
         "blas": blas_info(),
         "openblas_env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},

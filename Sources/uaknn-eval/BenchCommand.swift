@@ -10,6 +10,12 @@ import LDLCore
 /// matrix-matrix product the floor for a batch. Both sides use the same split
 /// (train: all rows but the last `--queries`; queries: those rows) and the same
 /// timing rule (median over rounds of round time / queries, after a warm-up).
+///
+/// The batched scan is compute-bound, so the CPU target matters: SwiftPM's
+/// default x86-64 build emits SSE2 only (two doubles an instruction, no FMA),
+/// while NumPy's OpenBLAS picks AVX-512 kernels at run time. For a like-for-like
+/// figure on the machine at hand build with, e.g.,
+/// `swift build -c release --product uaknn-eval -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell`.
 enum BenchCommand {
     static let valued: Set<String> = MethodOptions.valued.union([
         "data", "queries", "rounds", "method", "seed", "python", "numpy-script",
@@ -132,11 +138,18 @@ enum BenchCommand {
         }
         if let r = reference {
             rows.append(["numpy", fixed(r.matvecSecondsPerQuery * 1e3, 3), fixed(r.matmulSecondsPerQuery * 1e3, 3), "1.00×", "1.00×"])
+            if let v = r.matvecOneThread, let m = r.matmulOneThread {
+                rows.append([
+                    "numpy, 1 thread", fixed(v * 1e3, 3), fixed(m * 1e3, 3),
+                    fixed(v / r.matvecSecondsPerQuery, 2) + "×", fixed(m / r.matmulSecondsPerQuery, 2) + "×",
+                ])
+            }
         }
         var text = "\n" + align(rows)
         if let r = reference {
             text += "\nnumpy \(r.numpyVersion) (\(r.blas ?? "BLAS unknown: install threadpoolctl to see it")), "
-                + "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset: single = train @ q, batch = train @ Q.T\n"
+                + "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset: single = train @ q, batch = train @ Q.T; "
+                + "uaknn-eval predicts on one thread\n"
             if let u = timings.first(where: { $0.name == "uaknn" }) {
                 let s = u.single / r.matvecSecondsPerQuery, b = u.batch / r.matmulSecondsPerQuery
                 text += "target (uaknn within 2× of numpy): single \(fixed(s, 2))× \(s <= 2 ? "met" : "NOT met"), "

@@ -9,6 +9,10 @@ import Foundation
 struct NumPyReference {
     var matvecSecondsPerQuery: Double
     var matmulSecondsPerQuery: Double
+    /// The same with BLAS limited to one thread (nil without threadpoolctl):
+    /// the core predicts on one thread, so this tells threads from kernels.
+    var matvecOneThread: Double?
+    var matmulOneThread: Double?
     var rows: Int
     var columns: Int
     var numpyVersion: String
@@ -82,7 +86,9 @@ struct NumPyReference {
             }.joined(separator: "; ")
         }
         return NumPyReference(
-            matvecSecondsPerQuery: matvec, matmulSecondsPerQuery: matmul, rows: rows, columns: columns,
+            matvecSecondsPerQuery: matvec, matmulSecondsPerQuery: matmul,
+            matvecOneThread: object["matvec_1thread_seconds_per_query"] as? Double,
+            matmulOneThread: object["matmul_1thread_seconds_per_query"] as? Double, rows: rows, columns: columns,
             numpyVersion: object["numpy"] as? String ?? "?", blas: blas)
     }
 }

@@ -1,18 +1,22 @@
 /// The progress line of long runs, on stderr so that stdout stays the result.
-/// On a terminal it is one line rewritten in place (at most every 0.2 s); when
-/// stderr is a file or pipe it is a plain line at most every 10 s, so logs show
-/// that a long run is alive without filling up.
+/// Nothing is shown for the first second (10 s when stderr is not a terminal),
+/// so short runs stay quiet. On a terminal it is then one line rewritten in
+/// place (at most every 0.2 s); when stderr is a file or pipe it is a plain
+/// line at most every 10 s, so logs show that a long run is alive without
+/// filling up.
 struct Progress {
     let label: String
     let total: Int
     private let terminal = Output.stderrIsTerminal
     private let start = Output.now()
-    private var lastShown = -1.0e9
+    private var lastShown: Double
     private var shownOnTerminal = false
 
     init(label: String, total: Int) {
         self.label = label
         self.total = total
+        // The first line is due one interval after a full second (terminal) or 10 s.
+        lastShown = Output.now() + (Output.stderrIsTerminal ? 0.8 : 0)
     }
 
     mutating func update(done: Int, detail: String) {

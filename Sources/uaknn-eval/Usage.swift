@@ -29,7 +29,8 @@ enum Usage {
               matrix-vector product (single) and matrix-matrix product (batch)
               over the same training matrix, via bench/numpy_reference.py, and
               prints the ratios. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset
-              for that subprocess only.
+              for that subprocess only. The batch figures depend on the CPU the
+              core is compiled for: see the note in BenchCommand.swift.
 
         METHODS
           uaknn     UAKNN (spec "UAKNN")
@@ -44,7 +45,7 @@ enum Usage {
           --softmax-base X        uaknn, wuaknn, β (2)
           --temperature X         uaknn, τ (1)
           --mode expected|sampled uaknn (expected)
-          --seed N                uaknn in predict; in cv also the shuffle seed (0)
+          --seed N                uaknn, draws in sampled mode; in cv also the shuffle (0)
           --normalization softmax|linear   uaknn (softmax)
           --no-prototypes         uaknn ablation: the L nearest samples instead
           --no-perturbation       uaknn ablation: every c_j = 0
