@@ -373,6 +373,45 @@ SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) - :scans0 AS direct_scans
 FROM pg_stat_xact_user_tables WHERE relid = 'uaknn_model'::regclass;
 COMMIT;
 
+-- Rows arriving by COPY, INSERT ... ON CONFLICT and MERGE reach the cache:
+-- inserts incrementally, anything that also updates in full.
+CREATE TABLE arrivals (id bigint PRIMARY KEY, f float8[] NOT NULL, l float8[] NOT NULL);
+INSERT INTO arrivals VALUES (1, '{1,0}', '{0.9,0.1}'), (2, '{0,1}', '{0.1,0.9}');
+SELECT uaknn_create_model('arrivals', 'arrivals', 'f', 'l') AS rows;
+SELECT uaknn_predict('arrivals', '{0.9,0.1}', method => 'aaknn', k => 1) AS p;
+COPY arrivals FROM stdin;
+3	{0.9,0.1}	{0.3,0.7}
+\.
+SELECT uaknn_predict('arrivals', '{0.9,0.1}', method => 'aaknn', k => 1) AS after_copy;
+SELECT rows, last_load FROM uaknn_cache_info() WHERE model = 'arrivals';
+INSERT INTO arrivals VALUES (3, '{0.9,0.1}', '{0.4,0.6}'), (4, '{0.2,0.8}', '{0.6,0.4}')
+ON CONFLICT (id) DO UPDATE SET l = excluded.l;
+SELECT uaknn_predict('arrivals', '{0.9,0.1}', method => 'aaknn', k => 1) AS upserted,
+       uaknn_predict('arrivals', '{0.2,0.8}', method => 'aaknn', k => 1) AS inserted;
+SELECT rows, last_load FROM uaknn_cache_info() WHERE model = 'arrivals';
+INSERT INTO arrivals VALUES (5, '{0.5,0.5}', '{0.5,0.5}') ON CONFLICT (id) DO NOTHING;
+SELECT uaknn_predict('arrivals', '{0.5,0.5}', method => 'aaknn', k => 1) AS after_do_nothing;
+SELECT rows, last_load FROM uaknn_cache_info() WHERE model = 'arrivals';
+MERGE INTO arrivals a
+USING (VALUES (6::bigint, '{0.6,0.4}'::float8[], '{0.25,0.75}'::float8[]), (1, '{1,0}', '{0.8,0.2}')) v(id, f, l) ON a.id = v.id
+WHEN MATCHED THEN UPDATE SET l = v.l
+WHEN NOT MATCHED THEN INSERT VALUES (v.id, v.f, v.l);
+SELECT uaknn_predict('arrivals', '{0.6,0.4}', method => 'aaknn', k => 1) AS merged_insert,
+       uaknn_predict('arrivals', '{1,0}', method => 'aaknn', k => 1) AS merged_update;
+SELECT rows, last_load FROM uaknn_cache_info() WHERE model = 'arrivals';
+MERGE INTO arrivals a
+USING (VALUES (7::bigint, '{0.7,0.3}'::float8[], '{0.35,0.65}'::float8[])) v(id, f, l) ON a.id = v.id
+WHEN NOT MATCHED THEN INSERT VALUES (v.id, v.f, v.l);
+SELECT uaknn_predict('arrivals', '{0.7,0.3}', method => 'aaknn', k => 1) AS merged_insert_only;
+SELECT rows, last_load FROM uaknn_cache_info() WHERE model = 'arrivals';
+-- The trigger validates rows of every path.
+COPY arrivals FROM stdin;
+8	{0.9,0.1,0}	{0.3,0.7}
+\.
+MERGE INTO arrivals a USING (VALUES (1::bigint)) v(id) ON a.id = v.id WHEN MATCHED THEN UPDATE SET l = '{0.8,0.3}';
+SELECT count(*) AS rows FROM arrivals;
+DROP TABLE arrivals;
+
 ------------------------------------------------------------------------------
 -- 5. Dropping: uaknn_drop_model removes the triggers; DROP TABLE the model
 ------------------------------------------------------------------------------

@@ -101,6 +101,35 @@ SELECT 'child table: invalid child row refused, or ignored by the model' AS "cas
        try($q$INSERT INTO chi VALUES (3, '{0.9,0.1,5}', '{1}')$q$) <> 'no error'
        OR try($q$SELECT uaknn_predict('par', '{1,0}', method => 'aaknn', k => 1)$q$) = 'no error' AS ok;
 
+-- 7. Schema USAGE is checked only when the model is (re)loaded: a role with
+-- SELECT on the table but no USAGE on its schema gets 42501 "permission
+-- denied for schema" while the backend has not cached the model, and
+-- predictions once the owner's call in the same backend has cached it.
+-- Correct: the same answer whatever the cache holds.
+CREATE SCHEMA models_bugs_hidden;
+CREATE TABLE models_bugs_hidden.h (id bigint PRIMARY KEY, f float8[], l float8[]);
+INSERT INTO models_bugs_hidden.h VALUES (1, '{1,0}', '{0.9,0.1}'), (2, '{0,1}', '{0.1,0.9}');
+SELECT uaknn_create_model('hidden', 'models_bugs_hidden.h', 'f', 'l') AS rows;
+CREATE ROLE regress_uaknn_nousage;
+GRANT SELECT ON models_bugs_hidden.h TO regress_uaknn_nousage;
+GRANT USAGE ON SCHEMA models_bugs TO regress_uaknn_nousage;
+SET ROLE regress_uaknn_nousage;
+CREATE TEMP TABLE hidden_result AS
+SELECT try($q$SELECT uaknn_predict('hidden', '{1,0}', method => 'aaknn', k => 1)$q$) AS uncached;
+RESET ROLE;
+SELECT uaknn_predict('hidden', '{1,0}', method => 'aaknn', k => 1) AS owner_caches;
+SET ROLE regress_uaknn_nousage;
+SELECT 'no schema USAGE: same answer cached or not' AS "case",
+       try($q$SELECT uaknn_predict('hidden', '{1,0}', method => 'aaknn', k => 1)$q$) = uncached AS ok
+FROM hidden_result;
+RESET ROLE;
+DROP TABLE hidden_result;
+SET client_min_messages = warning;
+DROP SCHEMA models_bugs_hidden CASCADE;
+RESET client_min_messages;
+REVOKE USAGE ON SCHEMA models_bugs FROM regress_uaknn_nousage;
+DROP ROLE regress_uaknn_nousage;
+
 -- Clean up (the models go with their tables).
 RESET search_path;
 SET client_min_messages = warning;
