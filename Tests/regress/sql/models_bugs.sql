@@ -130,6 +130,21 @@ RESET client_min_messages;
 REVOKE USAGE ON SCHEMA models_bugs FROM regress_uaknn_nousage;
 DROP ROLE regress_uaknn_nousage;
 
+-- 8. (Minor) A dropped model stays in the memory of every backend that
+-- cached it, and uaknn_cache_info() lists it, until that backend happens to
+-- call a uaknn function with the dropped model's name (catalog.c forgets an
+-- entry only in read_catalog()). A long-lived backend keeps the samples of
+-- every model dropped during its life.
+CREATE TABLE gone (id bigint PRIMARY KEY, f float8[], l float8[]);
+INSERT INTO gone VALUES (1, '{1,0}', '{0.9,0.1}'), (2, '{0,1}', '{0.1,0.9}');
+SELECT uaknn_create_model('gone', 'gone', 'f', 'l') AS rows;
+SELECT uaknn_predict('gone', '{1,0}', method => 'aaknn', k => 1) AS cached;
+SELECT uaknn_drop_model('gone');
+SELECT uaknn_create_model('kept', 't', 'f', 'l') AS rows;
+SELECT uaknn_predict('kept', '{1,0}', method => 'aaknn', k => 1) AS another_model;
+SELECT 'a dropped model is no longer held' AS "case",
+       NOT EXISTS (SELECT FROM uaknn_cache_info() WHERE model = 'gone') AS ok;
+
 -- Clean up (the models go with their tables).
 RESET search_path;
 SET client_min_messages = warning;
