@@ -3,10 +3,10 @@
 `id<TAB>{features}<TAB>{labels}`, id counting from 0 in file order, for
 `\\copy TABLE FROM PROGRAM 'python3 bench/load_dataset.py DIR'`.
 
-    load_dataset.py DIR [--where-mod M R | --where-not-mod M R]
+    load_dataset.py DIR [--rows FROM TO]
 
-selects the rows whose id % M == R (or != R), so a benchmark can split a
-dataset deterministically without loading it twice."""
+selects the rows FROM <= id < TO, so a benchmark can split a dataset
+deterministically without loading it twice."""
 import sys
 
 
@@ -15,13 +15,10 @@ def main():
     if not args:
         sys.exit(__doc__)
     folder, rest = args[0], args[1:]
-    keep = lambda i: True
-    if rest[:1] == ["--where-mod"]:
-        m, r = int(rest[1]), int(rest[2])
-        keep = lambda i: i % m == r
-    elif rest[:1] == ["--where-not-mod"]:
-        m, r = int(rest[1]), int(rest[2])
-        keep = lambda i: i % m != r
+    first, stop = 0, float("inf")
+    if rest[:1] == ["--rows"]:
+        first, stop = int(rest[1]), int(rest[2])
+    keep = lambda i: first <= i < stop
     with open(f"{folder}/features.csv") as features, open(f"{folder}/labels.csv") as labels:
         out = sys.stdout
         for i, (f, l) in enumerate(zip(features, labels)):

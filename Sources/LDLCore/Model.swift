@@ -78,11 +78,11 @@ public final class Model {
         let (f, o2) = total.multipliedReportingOverflow(by: featureCount)
         let (l, o3) = total.multipliedReportingOverflow(by: labelCount)
         guard !o1, !o2, !o3 else { return }
-        keys.reserveCapacity(total)
-        inverseNorms.reserveCapacity(total)
-        rawFeatures.reserveCapacity(f)
-        labels.reserveCapacity(l)
-        indexOfKey.reserveCapacity(total)
+        keys.reserveCapacityGrowing(to: total)
+        inverseNorms.reserveCapacityGrowing(to: total)
+        rawFeatures.reserveCapacityGrowing(to: f)
+        labels.reserveCapacityGrowing(to: l)
+        indexOfKey.reserveCapacityGrowing(to: total)
         prototypes.reserveCapacity(samples: total)
     }
 

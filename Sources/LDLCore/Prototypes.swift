@@ -30,8 +30,8 @@ struct Prototypes {
     }
 
     mutating func reserveCapacity(samples: Int) {
-        memberStart.reserveCapacity(samples + 1)
-        memberLabels.reserveCapacity(samples)
+        memberStart.reserveCapacityGrowing(to: samples + 1)
+        memberLabels.reserveCapacityGrowing(to: samples)
     }
 
     /// Records the memberships of a new (validated) sample.
