@@ -2,8 +2,9 @@
 #
 #   make            build the extension (release, Swift stdlib linked statically)
 #   make install    install into the PostgreSQL that PG_CONFIG names
-#   make check      every test: Swift unit tests, then pg_regress, isolation
-#                   and TAP tests against a throwaway cluster
+#   make check      every test: Swift unit tests, the evaluator's end-to-end
+#                   check, then pg_regress, isolation and TAP tests against
+#                   throwaway clusters
 #   make demo       the main job: SJAFFE in a throwaway cluster, end to end
 #   make bench      the benchmarks (print figures; no timing asserts)
 
@@ -31,7 +32,7 @@ TMP         = .build/test-output
 
 export PG_CONFIG
 
-.PHONY: all setup build install uninstall unit installcheck isolationcheck tapcheck \
+.PHONY: all setup build install uninstall unit evalcheck installcheck isolationcheck tapcheck \
         integration check demo bench clean
 
 all: build
@@ -51,6 +52,10 @@ uninstall:
 
 unit: setup
 	$(SWIFT) test $(SWIFT_FLAGS)
+
+# The offline evaluator, end to end on SJAFFE (the release binary of `build`).
+evalcheck: build
+	UAKNN_EVAL=$(CURDIR)/.build/release/uaknn-eval Tests/eval/check.sh
 
 # The next three need a running server: PGHOST/PGPORT (scripts/cluster.sh sets them).
 installcheck:
@@ -72,7 +77,7 @@ tapcheck:
 integration:
 	scripts/cluster.sh $(MAKE) --no-print-directory installcheck isolationcheck
 
-check: install unit integration tapcheck
+check: install unit evalcheck integration tapcheck
 	@echo "all tests passed"
 
 demo: install
