@@ -96,6 +96,13 @@ DELETE FROM uaknn_samples WHERE id = 7;
 SELECT maxdiff(uaknn_predict(vec(:'tiny'::jsonb->'query')), vec(:'tiny'::jsonb->'prediction')) < 1e-9 AS back_to_vector;
 SELECT model, rows, last_load FROM uaknn_cache_info();
 
+-- The default model's options are the defaults of uaknn_predict(features).
+UPDATE uaknn_model SET options = '{"method": "aaknn", "k": 1}' WHERE name = 'default';
+SELECT uaknn_predict('{0.9,0.1,0}') AS nearest_labels,
+       (SELECT array_agg(round(x::numeric, 9)) FROM unnest(uaknn_predict('default', '{0.9,0.1,0}', k => 2)) x) AS two_nearest;
+UPDATE uaknn_model SET options = '{}' WHERE name = 'default';
+SELECT maxdiff(uaknn_predict(vec(:'tiny'::jsonb->'query')), vec(:'tiny'::jsonb->'prediction')) < 1e-9 AS uaknn_again;
+
 ------------------------------------------------------------------------------
 -- 2. SJAFFE: a model over a user table reproduces sjaffe_split.json
 ------------------------------------------------------------------------------

@@ -66,6 +66,10 @@ is($standby->safe_psql('postgres', $predictions), $p1, 'standby predicts exactly
 is($standby->safe_psql('postgres', $own), '168', 'standby: 168 rows predict their own labels');
 is($standby->safe_psql('postgres', $sums), 't', 'standby: every prediction sums to 1');
 
+my $sampled = q{SELECT uaknn_predict('sj', features, mode => 'sampled', samples => 50, seed => 7) FROM sjaffe WHERE id = 170};
+is($standby->safe_psql('postgres', $sampled), $primary->safe_psql('postgres', $sampled),
+	'sampled mode with a seed: the same prediction on both servers');
+
 # A standby backend that holds the model while the primary learns.
 my $sb = $standby->background_psql('postgres');
 is($sb->query_safe($own), '168', 'standby session caches the model');
