@@ -110,6 +110,17 @@ $s->{stderr} = '';
 is($s->query_safe($predict), $reference, 'cancel during load: the backend reloads and predicts correctly');
 is($s->query_safe(q{SELECT rows || ' ' || last_load FROM uaknn_cache_info() WHERE model = 'big'}),
 	'1000000 full', 'cancel during load: all rows loaded again');
+
+# 5. Learning by INSERT: 100 new rows into the million are loaded alone,
+# at a small fraction of the cost of a full load.
+$node->safe_psql('postgres', q{INSERT INTO big SELECT 1000000 + i, ARRAY[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, i / 100.0], '{0.05,0.05,0.9}' FROM generate_series(1, 100) i});
+is($s->query_safe(q{SELECT uaknn_predict('big', ARRAY[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]::float8[], method => 'aaknn', k => 1)}),
+	'{0.05,0.05,0.9}', 'insert: the new rows are predicted from');
+my ($rows, $last_load, $insert_ms) = split /\|/,
+  $s->query_safe(q{SELECT rows || '|' || last_load || '|' || load_ms FROM uaknn_cache_info() WHERE model = 'big'});
+is("$rows $last_load", '1000100 incremental', 'insert: 100 rows loaded incrementally');
+note "incremental load of 100 rows: $insert_ms ms; full load: $load_ms ms";
+cmp_ok($insert_ms, '<', $load_ms / 100, 'insert: the incremental load costs under 1% of a full load');
 $s->quit;
 
 is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $start_time, 'the postmaster never restarted');
