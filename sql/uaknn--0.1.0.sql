@@ -302,11 +302,18 @@ BEGIN
         RAISE EXCEPTION 'name, source, features and labels of a model must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    IF name = '' THEN
+        RAISE EXCEPTION 'model name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF EXISTS (SELECT FROM uaknn_model m WHERE m.name = uaknn_create_model.name) THEN
         RAISE EXCEPTION 'model "%" already exists', name USING ERRCODE = 'duplicate_object';
     END IF;
     SELECT * INTO rel FROM pg_class WHERE oid = source;
-    IF rel.relkind NOT IN ('r', 'p') THEN
+    IF rel.relkind = 'p' THEN
+        RAISE EXCEPTION 'table % is partitioned', source
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'A model reads one plain table; create it over a table, not a partition tree.';
+    ELSIF rel.relkind <> 'r' THEN
         RAISE EXCEPTION '"%" is not a table', source USING ERRCODE = 'wrong_object_type';
     END IF;
     IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
@@ -349,17 +356,18 @@ BEGIN
     END LOOP;
 
     -- The first row by key fixes N and L; every row must agree and be valid.
-    EXECUTE format('SELECT array_length(%I, 1), array_length(%I, 1) FROM %s ORDER BY %I LIMIT 1',
+    EXECUTE format('SELECT array_length(%I, 1), array_length(%I, 1) FROM ONLY %s ORDER BY %I LIMIT 1',
                    features, labels, source, key) INTO n, l;
     EXECUTE format('SELECT %1$I AS k, uaknn_sample_error(%2$I::float8[], %3$I::float8[], $1, $2) AS error
-                    FROM %4$s WHERE %1$I IS NULL OR uaknn_sample_error(%2$I::float8[], %3$I::float8[], $1, $2) IS NOT NULL
+                    FROM ONLY %4$s WHERE %1$I IS NULL OR uaknn_sample_error(%2$I::float8[], %3$I::float8[], $1, $2) IS NOT NULL
                     ORDER BY %1$I LIMIT 1', key, features, labels, source)
         INTO bad USING n, l;
-    IF bad IS NOT NULL THEN
+    GET DIAGNOSTICS total = ROW_COUNT;
+    IF total > 0 THEN
         RAISE EXCEPTION 'row % of table % is not a valid sample', coalesce(bad.k::text, 'with a NULL key'), source
             USING ERRCODE = 'invalid_parameter_value', DETAIL = coalesce(bad.error, 'The key is NULL.');
     END IF;
-    EXECUTE format('SELECT count(*) FROM %s', source) INTO total;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', source) INTO total;
 
     INSERT INTO uaknn_model (name, source, key_column, features_column, labels_column, options)
     VALUES (name, source, key, features, labels, options) RETURNING id INTO model_id;
@@ -414,7 +422,7 @@ BEGIN
     IF NOT has_table_privilege(source, 'SELECT') THEN
         RETURN NULL;
     END IF;
-    EXECUTE format('SELECT count(*) FROM %s', source) INTO n;
+    EXECUTE format('SELECT count(*) FROM ONLY %s', source) INTO n;
     RETURN n;
 END $$;
 

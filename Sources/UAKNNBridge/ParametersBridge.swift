@@ -58,7 +58,7 @@ extension uaknn_params {
         return o
     }
 
-    private func k(default value: Int) throws(LDLError) -> Int {
+    func k(default value: Int) throws(LDLError) -> Int {
         guard has(UAKNN_GIVEN_K) else { return value }
         guard k >= 1, k <= Int64(Int32.max) else {
             throw LDLError.invalid("k is \(k), expected an integer of at least 1")
@@ -74,10 +74,14 @@ public func uaknn_params_check(
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
         guard let params else { throw LDLError(.internal, "parameters are a null pointer") }
-        let method = try params.pointee.method()
-        // The UAKNN options are checked whatever the method, so that a
-        // model's options are all valid when it is created.
-        if case .uaknn = method {} else { _ = try params.pointee.uaknnOptions() }
+        // Every parameter is checked whatever the method, so that a model's
+        // options are all valid for every method when it is created.
+        let p = params.pointee
+        _ = try p.method()
+        _ = try p.uaknnOptions()
+        try Method.wuaknn(softmaxBase: p.has(UAKNN_GIVEN_SOFTMAX_BASE) ? p.softmax_base : 2).validate()
+        try Method.kernel(k: try p.k(default: 32), bandwidth: p.has(UAKNN_GIVEN_BANDWIDTH) ? p.bandwidth : nil)
+            .validate()
     }
 }
 

@@ -24,6 +24,7 @@ uaknn_cache_info(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
 	InitMaterializedSRF(fcinfo, 0);
+	uaknn_model_sweep();
 	for (ModelEntry *e = uaknn_model_entries(); e != NULL; e = e->next)
 	{
 		int64		rows,

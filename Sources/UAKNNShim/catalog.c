@@ -29,7 +29,15 @@
 #include "uaknn_shim.h"
 
 static ModelEntry *entries = NULL;
+
+/*
+ * Saved plans of the extension's own queries, and the extension they were
+ * prepared for: DROP and CREATE EXTENSION (maybe in another schema) in the
+ * same backend must not leave them pointing at the old tables.
+ */
+static Oid	plans_extension = InvalidOid;
 static SPIPlanPtr catalog_plan = NULL;
+static SPIPlanPtr change_plan = NULL;
 
 ModelEntry *
 uaknn_model_entries(void)
@@ -127,8 +135,28 @@ forget(ModelEntry *e)
 	if (e->load_keys)
 		SPI_freeplan(e->load_keys);
 	e->load_all = e->load_keys = NULL;
+	if (e->load_relation)
+		pfree(e->load_relation);
+	e->load_relation = NULL;
 	e->id = 0;
 	e->loaded_version = -1;
+}
+
+/* Unlinks and frees an entry, with its cached samples. */
+static void
+drop_entry(ModelEntry *e)
+{
+	ModelEntry **link;
+
+	forget(e);
+	for (link = &entries; *link != NULL; link = &(*link)->next)
+		if (*link == e)
+		{
+			*link = e->next;
+			break;
+		}
+	pfree(e->name);
+	pfree(e);
 }
 
 static char *
@@ -169,11 +197,36 @@ read_options(ModelEntry *e, HeapTuple tuple, TupleDesc desc)
 	}
 }
 
-static void
-prepare_catalog_plan(void)
+static SPIPlanPtr
+prepare_kept(const char *sql, int nargs, Oid *argtypes)
 {
-	char	   *schema = uaknn_extension_schema();
-	char	   *sql = psprintf(
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "uaknn: could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	return plan;
+}
+
+/* (Re)prepares the extension's own queries when the extension changed. */
+static void
+prepare_extension_plans(void)
+{
+	Oid			extension = get_extension_oid("uaknn", false);
+	char	   *schema;
+	Oid			by_name[1] = {TEXTOID};
+	Oid			by_version[2] = {INT8OID, INT8OID};
+
+	if (extension == plans_extension && catalog_plan != NULL)
+		return;
+	if (catalog_plan)
+		SPI_freeplan(catalog_plan);
+	if (change_plan)
+		SPI_freeplan(change_plan);
+	catalog_plan = change_plan = NULL;
+
+	schema = uaknn_extension_schema();
+	catalog_plan = prepare_kept(psprintf(
 		"SELECT tableoid, id, source::oid, key_column::text, features_column::text, "
 		"labels_column::text, coalesce(feature_count, -1), coalesce(label_count, -1), version, "
 		"options->>'method', (options->>'variance')::float8, (options->>'samples')::int4, "
@@ -181,15 +234,18 @@ prepare_catalog_plan(void)
 		"(options->>'temperature')::float8, options->>'mode', (options->>'seed')::int8, "
 		"options->>'normalization', (options->>'prototypes')::bool, "
 		"(options->>'perturbation')::bool, (options->>'k')::int4, (options->>'bandwidth')::float8 "
-		"FROM %s.uaknn_model WHERE name = $1", schema);
-	Oid			argtypes[1] = {TEXTOID};
-	SPIPlanPtr	plan = SPI_prepare(sql, 1, argtypes);
+		"FROM %s.uaknn_model WHERE name = $1", schema), 1, by_name);
+	change_plan = prepare_kept(psprintf(
+		"SELECT version, previous, inserted FROM %s.uaknn_change "
+		"WHERE model_id = $1 AND version > $2 ORDER BY version DESC", schema), 2, by_version);
+	plans_extension = extension;
+}
 
-	if (plan == NULL)
-		elog(ERROR, "uaknn: could not prepare the catalog query: %s",
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	catalog_plan = plan;
+/* The query of a model's changes after a version (load.c). */
+SPIPlanPtr
+uaknn_change_plan(void)
+{
+	return change_plan;
 }
 
 /* Reads the model's catalog row; false when there is none. */
@@ -203,15 +259,11 @@ read_catalog(ModelEntry *e)
 	Oid			catalog;
 	int64		id;
 
-	if (catalog_plan == NULL)
-		prepare_catalog_plan();
+	prepare_extension_plans();
 	if (SPI_execute_plan(catalog_plan, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "uaknn: catalog query failed");
 	if (SPI_processed == 0)
-	{
-		forget(e);
 		return false;
-	}
 	tuple = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	catalog = DatumGetObjectId(SPI_getbinval(tuple, desc, 1, &isnull));
@@ -236,11 +288,19 @@ read_catalog(ModelEntry *e)
 	return true;
 }
 
+/*
+ * What reading the table by name would need: USAGE on its schema and SELECT
+ * on it. Checked on every call: the cache may have been filled by another role.
+ */
 static void
 check_privileges(ModelEntry *e)
 {
-	AclResult	acl = pg_class_aclcheck(e->source, GetUserId(), ACL_SELECT);
+	Oid			schema = get_rel_namespace(e->source);
+	AclResult	acl = pg_namespace_aclcheck(schema, GetUserId(), ACL_USAGE);
 
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_SCHEMA, get_namespace_name(schema));
+	acl = pg_class_aclcheck(e->source, GetUserId(), ACL_SELECT);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(e->source));
 	if (check_enable_rls(e->source, InvalidOid, false) == RLS_ENABLED)
@@ -273,15 +333,19 @@ uaknn_model_acquire(const char *name)
 		if (found)
 		{
 			check_privileges(e);
+			uaknn_model_track_relation(e);
 			if (e->n > 0 && e->loaded_version != e->version)
 				uaknn_model_load(e);
 		}
 		SPI_finish();
 		if (!found)
+		{
+			drop_entry(e);
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("model \"%s\" does not exist", name),
 					 errhint("uaknn_models lists the models; uaknn_create_model() makes one.")));
+		}
 		e->checked = now;
 	}
 	else
@@ -293,4 +357,35 @@ uaknn_model_acquire(const char *name)
 				 errmsg("model \"%s\" has no samples", name),
 				 errhint("Insert rows into %s first.", get_rel_name(e->source))));
 	return e;
+}
+
+/*
+ * Forgets the entries of models that no longer exist (dropped by another
+ * session, say), freeing their samples. Run by uaknn_cache_info(), so that
+ * what it reports is what is held.
+ */
+void
+uaknn_model_sweep(void)
+{
+	ModelEntry *e = entries;
+
+	if (e == NULL)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "uaknn: SPI_connect failed");
+	prepare_extension_plans();
+	while (e != NULL)
+	{
+		ModelEntry *next = e->next;
+		Datum		args[1] = {CStringGetTextDatum(e->name)};
+		bool		isnull;
+
+		if (SPI_execute_plan(catalog_plan, args, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "uaknn: catalog query failed");
+		if (SPI_processed == 0 ||
+			DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)) != e->id)
+			drop_entry(e);
+		e = next;
+	}
+	SPI_finish();
 }

@@ -28,15 +28,49 @@
 
 #define LOAD_BATCH 1000
 
+/* The source table's schema-qualified name, as SQL; palloc'd. */
+static char *
+relation_name(ModelEntry *e)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(e->source)),
+									  get_rel_name(e->source));
+}
+
+/*
+ * The load plans read the table by name: when it was renamed or moved to
+ * another schema since they were prepared, drop them to prepare anew.
+ */
+void
+uaknn_model_track_relation(ModelEntry *e)
+{
+	char	   *now;
+
+	if (e->load_relation == NULL)
+		return;
+	now = relation_name(e);
+	if (strcmp(now, e->load_relation) != 0)
+	{
+		if (e->load_all)
+			SPI_freeplan(e->load_all);
+		if (e->load_keys)
+			SPI_freeplan(e->load_keys);
+		e->load_all = e->load_keys = NULL;
+		pfree(e->load_relation);
+		e->load_relation = NULL;
+	}
+	pfree(now);
+}
+
+/* ONLY: inheritance children are not the model's (no triggers track them). */
 static SPIPlanPtr
 prepare_load(ModelEntry *e, bool by_keys)
 {
-	char	   *sql = psprintf("SELECT %s::int8, %s::float8[], %s::float8[] FROM %s%s",
+	char	   *relation = relation_name(e);
+	char	   *sql = psprintf("SELECT %s::int8, %s::float8[], %s::float8[] FROM ONLY %s%s",
 							   quote_identifier(e->key_column),
 							   quote_identifier(e->features_column),
 							   quote_identifier(e->labels_column),
-							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(e->source)),
-														  get_rel_name(e->source)),
+							   relation,
 							   by_keys ? psprintf(" WHERE %s = ANY($1)", quote_identifier(e->key_column)) : "");
 	Oid			argtypes[1] = {INT8ARRAYOID};
 	SPIPlanPtr	plan = SPI_prepare(sql, by_keys ? 1 : 0, argtypes);
@@ -45,6 +79,8 @@ prepare_load(ModelEntry *e, bool by_keys)
 		elog(ERROR, "uaknn: could not prepare the load query of model \"%s\": %s",
 			 e->name, SPI_result_code_string(SPI_result));
 	SPI_keepplan(plan);
+	if (e->load_relation == NULL)
+		e->load_relation = MemoryContextStrdup(TopMemoryContext, relation);
 	return plan;
 }
 
@@ -162,24 +198,11 @@ append_keys(ArrayBuildState *keys, ArrayType *array)
 static ArrayType *
 inserted_since(ModelEntry *e)
 {
-	static SPIPlanPtr plan = NULL;
 	Datum		args[2] = {Int64GetDatum(e->id), Int64GetDatum(e->loaded_version)};
 	int64		want = e->version;
 	ArrayBuildState *keys = NULL;
 
-	if (plan == NULL)
-	{
-		char	   *sql = psprintf("SELECT version, previous, inserted FROM %s.uaknn_change "
-								   "WHERE model_id = $1 AND version > $2 ORDER BY version DESC",
-								   uaknn_extension_schema());
-		Oid			argtypes[2] = {INT8OID, INT8OID};
-
-		plan = SPI_prepare(sql, 2, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "uaknn: could not prepare the change query");
-		SPI_keepplan(plan);
-	}
-	if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(uaknn_change_plan(), args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "uaknn: change query failed");
 
 	for (uint64 i = 0; i < SPI_processed && want != e->loaded_version; i++)

@@ -54,6 +54,7 @@ typedef struct ModelEntry
 									 * normalization */
 	SPIPlanPtr	load_all;		/* SELECT key, features, labels FROM source */
 	SPIPlanPtr	load_keys;		/* ... WHERE key = ANY($1) */
+	char	   *load_relation;	/* the qualified name those plans read */
 
 	SnapshotKey checked;		/* the snapshot of the last check */
 	int64		loaded_version; /* what the Swift cache holds; -1: nothing
@@ -67,9 +68,12 @@ typedef struct ModelEntry
 /* catalog.c */
 extern ModelEntry *uaknn_model_acquire(const char *name);
 extern ModelEntry *uaknn_model_entries(void);
+extern void uaknn_model_sweep(void);
 extern char *uaknn_extension_schema(void);
+extern SPIPlanPtr uaknn_change_plan(void);
 
 /* load.c */
+extern void uaknn_model_track_relation(ModelEntry *entry);
 extern void uaknn_model_load(ModelEntry *entry);
 
 /* params.c */
