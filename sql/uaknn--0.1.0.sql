@@ -118,9 +118,14 @@ CREATE POLICY uaknn_model_owner ON uaknn_model FOR ALL
     WITH CHECK (pg_has_role((SELECT relowner FROM pg_class WHERE oid = source), 'USAGE'));
 REVOKE ALL ON uaknn_model, uaknn_change, uaknn_version_seq FROM PUBLIC;
 GRANT SELECT, DELETE ON uaknn_model TO PUBLIC;
-GRANT INSERT (name, source, key_column, features_column, labels_column, options) ON uaknn_model TO PUBLIC;
+GRANT INSERT (name, source, key_column, features_column, labels_column, options,
+              feature_count, label_count) ON uaknn_model TO PUBLIC;
 GRANT UPDATE (options) ON uaknn_model TO PUBLIC;
 GRANT SELECT ON uaknn_change TO PUBLIC;
+-- The keys of a table's inserts are for those who may read the table.
+ALTER TABLE uaknn_change ENABLE ROW LEVEL SECURITY;
+CREATE POLICY uaknn_change_read ON uaknn_change FOR SELECT
+    USING (has_table_privilege((SELECT source FROM uaknn_model m WHERE m.id = model_id), 'SELECT'));
 GRANT USAGE ON SEQUENCE uaknn_version_seq TO PUBLIC;
 
 -- The default model's table: right after CREATE EXTENSION, INSERT rows and
@@ -146,60 +151,14 @@ RETURNS trigger
 AS 'MODULE_PATHNAME', 'uaknn_validate_trigger'
 LANGUAGE C;
 
--- Records a change to a source table (AFTER, per statement): bumps the
--- model's version and logs the inserted keys.
+-- Records a change to a source table (AFTER, per statement): moves the
+-- model's version on and logs the keys an INSERT added. Not SECURITY
+-- DEFINER: it reads the inserted rows in C, and only its fixed writes to
+-- the catalog run as the extension's owner.
 CREATE FUNCTION uaknn_change_trigger()
 RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = @extschema@, pg_temp
-AS $$
-DECLARE
-    m       uaknn_model;
-    keys    bigint[];
-    n       integer;
-    l       integer;
-    newver  bigint := nextval('uaknn_version_seq');
-BEGIN
-    -- Locks the model's row until commit: writers to one model serialize,
-    -- so the versions of committed changes form one chain.
-    SELECT * INTO m FROM uaknn_model WHERE id = TG_ARGV[0]::bigint FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN NULL;     -- the model was dropped; the trigger goes with it
-    END IF;
-    IF m.source <> TG_RELID THEN
-        RAISE EXCEPTION 'uaknn trigger on table % names model "%" of table %', TG_RELID::regclass, m.name, m.source
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-
-    IF TG_OP = 'INSERT' THEN
-        EXECUTE format('SELECT array_agg(%1$I::bigint ORDER BY %1$I), max(array_length(%2$I, 1)), max(array_length(%3$I, 1)) FROM uaknn_new_rows',
-                       m.key_column, m.features_column, m.labels_column)
-            INTO keys, n, l;
-        IF keys IS NULL THEN
-            RETURN NULL;  -- INSERT of no rows: nothing changed
-        END IF;
-    ELSE
-        DELETE FROM uaknn_change WHERE model_id = m.id;  -- caches reload in full anyway
-    END IF;
-
-    -- The first rows fix N and L; TRUNCATE frees them again.
-    UPDATE uaknn_model
-       SET version = newver,
-           feature_count = CASE TG_OP WHEN 'INSERT' THEN coalesce(feature_count, n)
-                                      WHEN 'TRUNCATE' THEN NULL ELSE feature_count END,
-           label_count = CASE TG_OP WHEN 'INSERT' THEN coalesce(label_count, l)
-                                    WHEN 'TRUNCATE' THEN NULL ELSE label_count END
-     WHERE id = m.id;
-    INSERT INTO uaknn_change VALUES (m.id, newver, m.version, keys);
-    -- Keep the log short: a backend more than 1000 changes behind reloads
-    -- in full, which it would rather do anyway. Pruned every 100 changes.
-    IF newver % 100 = 0 THEN
-        DELETE FROM uaknn_change
-        WHERE model_id = m.id
-          AND version < (SELECT version FROM uaknn_change WHERE model_id = m.id
-                         ORDER BY version DESC OFFSET 1000 LIMIT 1);
-    END IF;
-    RETURN NULL;
-END $$;
+AS 'MODULE_PATHNAME', 'uaknn_change_trigger'
+LANGUAGE C;
 
 -- Checks a sample against a model's N and L (NULL: not fixed yet). Returns
 -- NULL for a valid sample, else what is wrong with it.
@@ -272,9 +231,11 @@ BEGIN
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS uaknn_new_rows
                     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
                    'uaknn_' || m.id || '_insert', m.source, m.id);
-    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OR DELETE OR TRUNCATE ON %s
+    -- An UPDATE of other columns changes no sample.
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OF %I, %I, %I OR DELETE OR TRUNCATE ON %s
                     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
-                   'uaknn_' || m.id || '_change', m.source, m.id);
+                   'uaknn_' || m.id || '_change', m.key_column, m.features_column, m.labels_column,
+                   m.source, m.id);
 END $$;
 
 -- Registers a model over a table: checks the columns, validates every row
@@ -369,25 +330,12 @@ BEGIN
     END IF;
     EXECUTE format('SELECT count(*) FROM ONLY %s', source) INTO total;
 
-    INSERT INTO uaknn_model (name, source, key_column, features_column, labels_column, options)
-    VALUES (name, source, key, features, labels, options) RETURNING id INTO model_id;
-    -- N and L are not client-writable: the change trigger's owner sets them.
-    PERFORM uaknn_fix_dimensions(model_id, n, l);
+    INSERT INTO uaknn_model (name, source, key_column, features_column, labels_column, options,
+                             feature_count, label_count)
+    VALUES (name, source, key, features, labels, options, n, l) RETURNING id INTO model_id;
     PERFORM uaknn_install_triggers(model_id);
     RETURN total;
 END $$;
-
--- Sets a new model's N and L (once, while NULL). SECURITY DEFINER: clients
--- may not write these columns directly.
-CREATE FUNCTION uaknn_fix_dimensions(model_id bigint, n integer, l integer)
-RETURNS void
-LANGUAGE sql SECURITY DEFINER
-SET search_path = @extschema@, pg_catalog, pg_temp
-AS $$
-    UPDATE uaknn_model SET feature_count = n, label_count = l
-    WHERE id = model_id AND feature_count IS NULL AND label_count IS NULL
-      AND pg_has_role((SELECT relowner FROM pg_class WHERE oid = source), 'USAGE');
-$$;
 
 -- Drops a model and its triggers; the table and its rows stay.
 CREATE FUNCTION uaknn_drop_model(name text)
@@ -494,6 +442,24 @@ CREATE FUNCTION uaknn_cache_info(
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'uaknn_cache_info'
 LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+-- Catalog rows written directly (not through uaknn_create_model) get the
+-- checks that do not need the table's rows: a plain table, valid options.
+CREATE FUNCTION uaknn_model_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = @extschema@, pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF (SELECT relkind FROM pg_class WHERE oid = NEW.source) IS DISTINCT FROM 'r' THEN
+        RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
+    END IF;
+    PERFORM uaknn_check_options(NEW.options);
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER uaknn_model_check BEFORE INSERT OR UPDATE OF source, options ON uaknn_model
+    FOR EACH ROW EXECUTE FUNCTION uaknn_model_check();
 
 -- The default model over uaknn_samples.
 INSERT INTO uaknn_model (name, source, key_column, features_column, labels_column)

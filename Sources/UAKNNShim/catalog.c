@@ -62,6 +62,20 @@ uaknn_extension_schema(void)
 	return pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 }
 
+/* The role that owns the extension (and its catalog). Needs SPI. */
+Oid
+uaknn_extension_owner(void)
+{
+	bool		isnull;
+
+	if (SPI_execute("SELECT extowner FROM pg_catalog.pg_extension WHERE extname = 'uaknn'", true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("extension \"uaknn\" is not installed in this database")));
+	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 static SnapshotKey
 current_snapshot_key(void)
 {

@@ -13,6 +13,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 
 #include "uaknn_bridge.h"
@@ -65,64 +66,97 @@ uaknn_sample_error(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(problem));
 }
 
-/* What the trigger needs of its model, looked up once per statement. */
+static int
+column_of(Relation rel, const char *column, const char *model, Oid type1, Oid type2, Oid type3)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum = SPI_fnumber(desc, column);
+	Oid			type;
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of model \"%s\" is missing from table \"%s\"",
+						column, model, RelationGetRelationName(rel))));
+	type = TupleDescAttr(desc, attnum - 1)->atttypid;
+	if (type != type1 && type != type2 && type != type3)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table \"%s\" is of type %s, which model \"%s\" cannot read",
+						column, RelationGetRelationName(rel), format_type_be(type), model),
+				 errhint("Keys are smallint, integer or bigint; features and labels double precision[] or real[].")));
+	return attnum;
+}
+
+/*
+ * The model a uaknn trigger serves (its argument is the model's id), with
+ * the positions of its columns in the trigger's table, their types checked.
+ * False when the model no longer exists. Needs an SPI connection.
+ */
+bool
+uaknn_trigger_model_columns(TriggerData *trigdata, TriggerModelColumns *out)
+{
+	Relation	rel = trigdata->tg_relation;
+	Datum		args[1];
+	HeapTuple	t;
+	TupleDesc	d;
+	bool		isnull;
+	char	   *sql;
+
+	if (trigdata->tg_trigger->tgnargs != 1)
+		elog(ERROR, "a uaknn trigger takes the model's id as its one argument");
+	args[0] = DirectFunctionCall1(int8in, CStringGetDatum(trigdata->tg_trigger->tgargs[0]));
+	sql = psprintf("SELECT name, source::oid, key_column::text, features_column::text, "
+				   "labels_column::text, coalesce(feature_count, -1), coalesce(label_count, -1) "
+				   "FROM %s.uaknn_model WHERE id = $1", uaknn_extension_schema());
+	if (SPI_execute_with_args(sql, 1, (Oid[]) {INT8OID}, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "uaknn: model query failed");
+	if (SPI_processed != 1)
+		return false;
+
+	t = SPI_tuptable->vals[0];
+	d = SPI_tuptable->tupdesc;
+	if (DatumGetObjectId(SPI_getbinval(t, d, 2, &isnull)) != RelationGetRelid(rel))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("uaknn trigger on table \"%s\" names a model of another table",
+						RelationGetRelationName(rel))));
+	out->model_id = DatumGetInt64(args[0]);
+	out->name = SPI_getvalue(t, d, 1);
+	out->key_attnum = column_of(rel, SPI_getvalue(t, d, 3), out->name, INT2OID, INT4OID, INT8OID);
+	out->features_attnum = column_of(rel, SPI_getvalue(t, d, 4), out->name,
+									 FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
+	out->labels_attnum = column_of(rel, SPI_getvalue(t, d, 5), out->name,
+								   FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
+	out->n = DatumGetInt32(SPI_getbinval(t, d, 6, &isnull));
+	out->l = DatumGetInt32(SPI_getbinval(t, d, 7, &isnull));
+	return true;
+}
+
+/* What the validation trigger needs, looked up once per statement. */
 typedef struct TriggerModel
 {
 	bool		exists;
-	char	   *name;
-	int			key_attnum;
-	int			features_attnum;
-	int			labels_attnum;
-	int32		n;				/* -1: fixed by this statement's first row */
-	int32		l;
+	TriggerModelColumns columns;
 } TriggerModel;
 
 static TriggerModel *
 trigger_model(FunctionCallInfo fcinfo, TriggerData *trigdata)
 {
 	TriggerModel *m = (TriggerModel *) fcinfo->flinfo->fn_extra;
-	Relation	rel = trigdata->tg_relation;
-	char	   *sql;
-	Datum		args[1];
-	Oid			argtypes[1] = {INT8OID};
+	MemoryContext old;
 
 	if (m != NULL)
 		return m;
-	if (trigdata->tg_trigger->tgnargs != 1)
-		elog(ERROR, "uaknn_validate_trigger takes the model id as its one argument");
-
 	m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TriggerModel));
-	args[0] = DirectFunctionCall1(int8in, CStringGetDatum(trigdata->tg_trigger->tgargs[0]));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "uaknn: SPI_connect failed");
-	sql = psprintf("SELECT name, source::oid, key_column::text, features_column::text, "
-				   "labels_column::text, coalesce(feature_count, -1), coalesce(label_count, -1) "
-				   "FROM %s.uaknn_model WHERE id = $1", uaknn_extension_schema());
-	if (SPI_execute_with_args(sql, 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "uaknn: model query failed");
-	if (SPI_processed == 1)
+	m->exists = uaknn_trigger_model_columns(trigdata, &m->columns);
+	if (m->exists)
 	{
-		HeapTuple	t = SPI_tuptable->vals[0];
-		TupleDesc	d = SPI_tuptable->tupdesc;
-		bool		isnull;
-
-		if (DatumGetObjectId(SPI_getbinval(t, d, 2, &isnull)) != RelationGetRelid(rel))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("uaknn trigger on table \"%s\" names a model of another table",
-							RelationGetRelationName(rel))));
-		m->exists = true;
-		m->name = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, SPI_getvalue(t, d, 1));
-		m->key_attnum = SPI_fnumber(RelationGetDescr(rel), SPI_getvalue(t, d, 3));
-		m->features_attnum = SPI_fnumber(RelationGetDescr(rel), SPI_getvalue(t, d, 4));
-		m->labels_attnum = SPI_fnumber(RelationGetDescr(rel), SPI_getvalue(t, d, 5));
-		m->n = DatumGetInt32(SPI_getbinval(t, d, 6, &isnull));
-		m->l = DatumGetInt32(SPI_getbinval(t, d, 7, &isnull));
-		if (m->key_attnum <= 0 || m->features_attnum <= 0 || m->labels_attnum <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("a column of model \"%s\" is missing from table \"%s\"",
-							m->name, RelationGetRelationName(rel))));
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		m->columns.name = pstrdup(m->columns.name);
+		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
 	fcinfo->flinfo->fn_extra = m;
@@ -155,21 +189,21 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 		return PointerGetDatum(tuple);	/* the model was dropped */
 
 	desc = RelationGetDescr(trigdata->tg_relation);
-	key = heap_getattr(tuple, m->key_attnum, desc, &null_key);
-	features = heap_getattr(tuple, m->features_attnum, desc, &null_features);
-	labels = heap_getattr(tuple, m->labels_attnum, desc, &null_labels);
+	key = heap_getattr(tuple, m->columns.key_attnum, desc, &null_key);
+	features = heap_getattr(tuple, m->columns.features_attnum, desc, &null_features);
+	labels = heap_getattr(tuple, m->columns.labels_attnum, desc, &null_labels);
 
 	if (null_key || null_features || null_labels)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("a sample of model \"%s\" must have a key, features and labels", m->name),
+				 errmsg("a sample of model \"%s\" must have a key, features and labels", m->columns.name),
 				 errdetail("The %s of the new row is NULL.",
 						   null_key ? "key" : null_features ? "features" : "labels")));
 
-	problem = sample_problem(DatumGetArrayTypeP(features), DatumGetArrayTypeP(labels), m->n, m->l);
+	problem = sample_problem(DatumGetArrayTypeP(features), DatumGetArrayTypeP(labels), m->columns.n, m->columns.l);
 	if (problem != NULL)
 	{
-		Oid			key_type = TupleDescAttr(desc, m->key_attnum - 1)->atttypid;
+		Oid			key_type = TupleDescAttr(desc, m->columns.key_attnum - 1)->atttypid;
 		Oid			out;
 		bool		varlena;
 
@@ -178,15 +212,15 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("row %s of table \"%s\" is not a valid sample for model \"%s\"",
 						OidOutputFunctionCall(out, key), RelationGetRelationName(trigdata->tg_relation),
-						m->name),
+						m->columns.name),
 				 errdetail("%s", problem)));
 	}
 
 	/* The first row of a statement into an empty model fixes N and L. */
-	if (m->n < 0)
+	if (m->columns.n < 0)
 	{
-		m->n = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(features)), ARR_DIMS(DatumGetArrayTypeP(features)));
-		m->l = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(labels)), ARR_DIMS(DatumGetArrayTypeP(labels)));
+		m->columns.n = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(features)), ARR_DIMS(DatumGetArrayTypeP(features)));
+		m->columns.l = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(labels)), ARR_DIMS(DatumGetArrayTypeP(labels)));
 	}
 	return PointerGetDatum(tuple);
 }

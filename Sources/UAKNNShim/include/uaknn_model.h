@@ -65,11 +65,29 @@ typedef struct ModelEntry
 	bool		last_load_full;
 } ModelEntry;
 
+/* A model as its triggers see it: its columns' positions in the table. */
+typedef struct TriggerModelColumns
+{
+	int64		model_id;
+	char	   *name;
+	int			key_attnum;
+	int			features_attnum;
+	int			labels_attnum;
+	int32		n;				/* -1: not fixed yet */
+	int32		l;
+} TriggerModelColumns;
+
+struct TriggerData;
+
+/* samples.c */
+extern bool uaknn_trigger_model_columns(struct TriggerData *trigdata, TriggerModelColumns *out);
+
 /* catalog.c */
 extern ModelEntry *uaknn_model_acquire(const char *name);
 extern ModelEntry *uaknn_model_entries(void);
 extern void uaknn_model_sweep(void);
 extern char *uaknn_extension_schema(void);
+extern Oid	uaknn_extension_owner(void);
 extern SPIPlanPtr uaknn_change_plan(void);
 
 /* load.c */

@@ -7,16 +7,3 @@ CREATE EXTENSION uaknn;
 SELECT extversion FROM pg_extension WHERE extname = 'uaknn';
 SELECT ldl_metric('{0.5,0.5}', '{0.5,0.5}', 'kl') AS works_again;
 
--- The plans this session prepared for the extension's tables follow it when
--- it is recreated, here in another schema.
-INSERT INTO uaknn_samples (features, labels) VALUES ('{1,0}', '{0.9,0.1}'), ('{0,1}', '{0.2,0.8}');
-SELECT uaknn_predict('{1,0.1}') AS before_move;
-DROP EXTENSION uaknn;
-CREATE SCHEMA uaknn_elsewhere;
-CREATE EXTENSION uaknn SCHEMA uaknn_elsewhere;
-INSERT INTO uaknn_elsewhere.uaknn_samples (features, labels) VALUES ('{1,0}', '{0.6,0.4}'), ('{0,1}', '{0.2,0.8}');
-SELECT uaknn_elsewhere.uaknn_predict('{1,0.1}') AS after_move;
-SELECT model, rows FROM uaknn_elsewhere.uaknn_cache_info();
-DROP EXTENSION uaknn;
-DROP SCHEMA uaknn_elsewhere;
-CREATE EXTENSION uaknn;

@@ -189,10 +189,14 @@ FROM unnest(ARRAY['uaknn', 'wuaknn', 'aaknn', 'kernel']) method,
 -- The session is fine after all of that.
 SELECT uaknn_predict('m', '{1,0,0}', method => 'aaknn', k => 1) AS p;
 
--- Options a client writes into the catalog directly are checked when used.
-UPDATE uaknn_model SET options = '{"k": 0, "method": "aaknn"}' WHERE name = 'm';
-SELECT try($q$SELECT uaknn_predict('m', '{1,0,0}')$q$) AS bad_option_in_catalog;
-UPDATE uaknn_model SET options = '{}' WHERE name = 'm';
+-- Options a client writes into the catalog directly are checked as written,
+-- and so is the source of a catalog row.
+SELECT try($q$UPDATE uaknn_model SET options = '{"k": 0, "method": "aaknn"}' WHERE name = 'm'$q$) AS bad_option_in_catalog;
+SELECT try($q$UPDATE uaknn_model SET options = '{"samples": 1.5}' WHERE name = 'm'$q$) AS fractional_samples;
+CREATE VIEW v AS SELECT 1 AS id;
+SELECT try($q$INSERT INTO uaknn_model (name, source, key_column, features_column, labels_column) VALUES ('v', 'v', 'id', 'id', 'id')$q$) AS view_as_source;
+DROP VIEW v;
+SELECT uaknn_predict('m', '{1,0,0}', method => 'aaknn', k => 1) AS still_predicts;
 
 ------------------------------------------------------------------------------
 -- Privileges: SELECT on the source table is checked on every call
