@@ -58,10 +58,14 @@ extension uaknn_params {
         return o
     }
 
+    /// The largest k: a batch keeps k candidates per query of a block, so
+    /// k bounds the memory one call may take inside a backend.
+    static let maximumK: Int64 = 10_000
+
     func k(default value: Int) throws(LDLError) -> Int {
         guard has(UAKNN_GIVEN_K) else { return value }
-        guard k >= 1, k <= Int64(Int32.max) else {
-            throw LDLError.invalid("k is \(k), expected an integer of at least 1")
+        guard k >= 1, k <= Self.maximumK else {
+            throw LDLError.invalid("k is \(k), expected an integer from 1 to \(Self.maximumK)")
         }
         return Int(k)
     }

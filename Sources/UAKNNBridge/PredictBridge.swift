@@ -14,10 +14,13 @@ func output(_ pointer: UnsafeMutablePointer<Double>?, _ count: Int) throws(LDLEr
     return UnsafeMutableBufferPointer(start: pointer, count: count)
 }
 
+/// One prediction: a batch of one, so that a long one (sampled mode on many
+/// labels) polls `interrupted` like a batch does.
 @_cdecl("uaknn_cache_predict")
 public func uaknn_cache_predict(
     _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ params: UnsafePointer<uaknn_params>?,
-    _ out: UnsafeMutablePointer<Double>?, _ l: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
+    _ out: UnsafeMutablePointer<Double>?, _ l: Int32, _ interrupted: uaknn_interrupt_fn?,
+    _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
         let model = try cachedModel(id)
@@ -25,7 +28,19 @@ public func uaknn_cache_predict(
         guard Int(l) == model.labelCount else {
             throw LDLError(.internal, "output has \(l) elements, model has \(model.labelCount) labels")
         }
-        try model.predict(try buffer(query, n, name: "features"), method: method, into: try output(out, Int(l)))
+        let features = try buffer(query, n, name: "features")
+        // Checked here so that the messages name no query number.
+        guard features.count == model.featureCount else {
+            throw LDLError.invalid(
+                "feature vector has \(features.count) elements, model expects \(model.featureCount)")
+        }
+        if let i = features.firstIndex(where: { !$0.isFinite }) {
+            throw LDLError.invalid(
+                "feature vector element \(i + 1) is \(features[i].isNaN ? "NaN" : "infinite"), expected a finite number")
+        }
+        try model.predictBatch(
+            features, count: 1, method: method, into: try output(out, Int(l)),
+            isCancelled: { interrupted?() ?? false })
     }
 }
 

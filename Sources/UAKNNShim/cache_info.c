@@ -6,6 +6,7 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -64,6 +65,7 @@ uaknn_prototypes(PG_FUNCTION_ARGS)
 		bool		nulls[3] = {0};
 		uaknn_error error;
 
+		CHECK_FOR_INTERRUPTS();
 		uaknn_check(uaknn_cache_prototype(model->id, label, NULL, 0, &count, &error), &error);
 		keys = palloc(sizeof(int64) * Max(count, 1));
 		uaknn_check(uaknn_cache_prototype(model->id, label, keys, count, &count, &error), &error);

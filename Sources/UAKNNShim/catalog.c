@@ -16,6 +16,7 @@
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -23,6 +24,7 @@
 #include "utils/memutils.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "uaknn_bridge.h"
 #include "uaknn_model.h"
@@ -76,43 +78,62 @@ uaknn_extension_owner(void)
 	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
-static SnapshotKey
-current_snapshot_key(void)
+static Snapshot
+current_snapshot(void)
 {
-	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
-	SnapshotKey key;
-
-	memset(&key, 0, sizeof(key));
-	key.valid = true;
-	key.lxid = MyProc->lxid;
-	key.xmin = snap->xmin;
-	key.xmax = snap->xmax;
-	key.xcnt = snap->xcnt;
-	key.subxcnt = snap->subxcnt;
-	key.curcid = snap->curcid;
-	for (uint32 i = 0; i < snap->xcnt; i++)
-		key.xsum = key.xsum * 31 + snap->xip[i];
-	for (int32 i = 0; i < snap->subxcnt; i++)
-		key.xsum = key.xsum * 31 + snap->subxip[i];
-	return key;
+	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
 }
 
 static bool
-same_snapshot(const SnapshotKey *a, const SnapshotKey *b)
+snapshot_matches(Snapshot snap, const SnapshotKey *k)
 {
-	return a->valid && b->valid && a->lxid == b->lxid && a->xmin == b->xmin &&
-		a->xmax == b->xmax && a->xcnt == b->xcnt && a->subxcnt == b->subxcnt &&
-		a->curcid == b->curcid && a->xsum == b->xsum;
+	return k->valid && k->lxid == MyProc->lxid && k->xmin == snap->xmin &&
+		k->xmax == snap->xmax && k->xcnt == snap->xcnt && k->subxcnt == snap->subxcnt &&
+		k->suboverflowed == snap->suboverflowed && k->curcid == snap->curcid &&
+		memcmp(k->xids, snap->xip, sizeof(TransactionId) * snap->xcnt) == 0 &&
+		memcmp(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * Max(snap->subxcnt, 0)) == 0;
+}
+
+static void
+snapshot_remember(Snapshot snap, SnapshotKey *k)
+{
+	int			needed = snap->xcnt + Max(snap->subxcnt, 0);
+
+	if (k->capacity < Max(needed, 1))
+	{
+		if (k->xids)
+			pfree(k->xids);
+		k->capacity = Max(needed, 16);
+		k->xids = MemoryContextAlloc(TopMemoryContext, sizeof(TransactionId) * k->capacity);
+	}
+	memcpy(k->xids, snap->xip, sizeof(TransactionId) * snap->xcnt);
+	memcpy(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * Max(snap->subxcnt, 0));
+	k->lxid = MyProc->lxid;
+	k->xmin = snap->xmin;
+	k->xmax = snap->xmax;
+	k->xcnt = snap->xcnt;
+	k->subxcnt = snap->subxcnt;
+	k->suboverflowed = snap->suboverflowed;
+	k->curcid = snap->curcid;
+	k->valid = true;
+}
+
+static ModelEntry *
+lookup_entry(const char *name)
+{
+	for (ModelEntry *e = entries; e != NULL; e = e->next)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
 }
 
 static ModelEntry *
 find_entry(const char *name)
 {
-	ModelEntry *e;
+	ModelEntry *e = lookup_entry(name);
 
-	for (e = entries; e != NULL; e = e->next)
-		if (strcmp(e->name, name) == 0)
-			return e;
+	if (e != NULL)
+		return e;
 	e = MemoryContextAllocZero(TopMemoryContext, sizeof(ModelEntry));
 	e->name = MemoryContextStrdup(TopMemoryContext, name);
 	e->loaded_version = -1;
@@ -169,6 +190,8 @@ drop_entry(ModelEntry *e)
 			*link = e->next;
 			break;
 		}
+	if (e->checked.xids)
+		pfree(e->checked.xids);
 	pfree(e->name);
 	pfree(e);
 }
@@ -233,6 +256,13 @@ prepare_extension_plans(void)
 
 	if (extension == plans_extension && catalog_plan != NULL)
 		return;
+
+	/*
+	 * A recreated extension starts its ids again: what this backend holds
+	 * under an id may belong to a model of the old one.
+	 */
+	while (entries != NULL)
+		drop_entry(entries);
 	if (catalog_plan)
 		SPI_freeplan(catalog_plan);
 	if (change_plan)
@@ -333,37 +363,48 @@ check_privileges(ModelEntry *e)
 ModelEntry *
 uaknn_model_acquire(const char *name)
 {
-	ModelEntry *e = find_entry(name);
-	SnapshotKey now = current_snapshot_key();
+	ModelEntry *e = lookup_entry(name);
+	Snapshot	snapshot = current_snapshot();
+	bool		found;
 
-	if (!same_snapshot(&now, &e->checked) || e->loaded_version != e->version)
+	if (e != NULL && snapshot_matches(snapshot, &e->checked) && e->loaded_version == e->version)
 	{
-		bool		found;
-
-		e->checked.valid = false;
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "uaknn: SPI_connect failed");
-		found = read_catalog(e);
-		if (found)
-		{
-			check_privileges(e);
-			uaknn_model_track_relation(e);
-			if (e->n > 0 && e->loaded_version != e->version)
-				uaknn_model_load(e);
-		}
-		SPI_finish();
-		if (!found)
-		{
-			drop_entry(e);
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("model \"%s\" does not exist", name),
-					 errhint("uaknn_models lists the models; uaknn_create_model() makes one.")));
-		}
-		e->checked = now;
-	}
-	else
 		check_privileges(e);
+		return e;
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "uaknn: SPI_connect failed");
+	prepare_extension_plans();	/* may forget every entry */
+	e = find_entry(name);
+	e->checked.valid = false;
+	found = read_catalog(e);
+	if (found)
+	{
+		/*
+		 * Lock the table as any query reading it would, so that a concurrent
+		 * DROP cannot pull it away between the checks and the load.
+		 */
+		LockRelationOid(e->source, AccessShareLock);
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(e->source)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("the table of model \"%s\" no longer exists", name)));
+		check_privileges(e);
+		uaknn_model_track_relation(e);
+		if (e->n > 0 && e->loaded_version != e->version)
+			uaknn_model_load(e);
+	}
+	SPI_finish();
+	if (!found)
+	{
+		drop_entry(e);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name),
+				 errhint("uaknn_models lists the models; uaknn_create_model() makes one.")));
+	}
+	snapshot_remember(snapshot, &e->checked);
 
 	if (e->n <= 0)
 		ereport(ERROR,
@@ -381,13 +422,14 @@ uaknn_model_acquire(const char *name)
 void
 uaknn_model_sweep(void)
 {
-	ModelEntry *e = entries;
+	ModelEntry *e;
 
-	if (e == NULL)
+	if (entries == NULL)
 		return;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "uaknn: SPI_connect failed");
-	prepare_extension_plans();
+	prepare_extension_plans();	/* may forget every entry */
+	e = entries;
 	while (e != NULL)
 	{
 		ModelEntry *next = e->next;

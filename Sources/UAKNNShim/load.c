@@ -27,13 +27,20 @@
 #include "uaknn_shim.h"
 
 #define LOAD_BATCH 1000
+#define LOAD_BATCH_BYTES (64 * 1024 * 1024)
 
 /* The source table's schema-qualified name, as SQL; palloc'd. */
 static char *
 relation_name(ModelEntry *e)
 {
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(e->source)),
-									  get_rel_name(e->source));
+	char	   *schema = get_namespace_name(get_rel_namespace(e->source));
+	char	   *table = get_rel_name(e->source);
+
+	if (schema == NULL || table == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the table of model \"%s\" no longer exists", e->name)));
+	return quote_qualified_identifier(schema, table);
 }
 
 /*
@@ -93,9 +100,11 @@ static bool
 stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_error *error)
 {
 	Portal		portal = SPI_cursor_open(NULL, plan, args, NULL, true);
-	int64	   *keys = palloc(sizeof(int64) * LOAD_BATCH);
-	double	   *features = palloc(sizeof(double) * (Size) e->n * LOAD_BATCH);
-	double	   *labels = palloc(sizeof(double) * (Size) e->l * LOAD_BATCH);
+	/* Up to LOAD_BATCH rows a batch, and no more than LOAD_BATCH_BYTES. */
+	long		batch_rows = Max(1, Min(LOAD_BATCH, LOAD_BATCH_BYTES / (((Size) e->n + e->l) * sizeof(double))));
+	int64	   *keys = palloc(sizeof(int64) * batch_rows);
+	double	   *features = palloc(sizeof(double) * (Size) e->n * batch_rows);
+	double	   *labels = palloc(sizeof(double) * (Size) e->l * batch_rows);
 	bool		ok = true;
 	/* Detoasted arrays of one batch live here, freed after it. */
 	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "uaknn load batch",
@@ -108,7 +117,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 		uint64		count;
 
 		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, LOAD_BATCH);
+		SPI_cursor_fetch(portal, true, batch_rows);
 		count = SPI_processed;
 		if (count == 0)
 			break;

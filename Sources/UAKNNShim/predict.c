@@ -10,6 +10,7 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "uaknn_bridge.h"
 #include "uaknn_model.h"
@@ -42,7 +43,8 @@ predict_one(FunctionCallInfo fcinfo, const char *name, ArrayType *features, int 
 	double	   *out = palloc(sizeof(double) * model->l);
 
 	uaknn_params_from_args(fcinfo, first_param, predict_params, P_COUNT, &model->defaults, &params);
-	uaknn_check(uaknn_cache_predict(model->id, query, n, &params, out, model->l, &error), &error);
+	uaknn_check(uaknn_cache_predict(model->id, query, n, &params, out, model->l,
+									uaknn_interrupt_pending, &error), &error);
 	PG_RETURN_ARRAYTYPE_P(uaknn_make_float8_array(out, model->l));
 }
 
@@ -127,6 +129,11 @@ uaknn_predict_batch(PG_FUNCTION_ARGS)
 	}
 
 	uaknn_params_from_args(fcinfo, 3, predict_params, P_COUNT, &model->defaults, &params);
+	if ((Size) count * model->l > MaxAllocSize / sizeof(double))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a batch of %d queries with %d labels is too large", count, model->l),
+				 errhint("Predict in batches of fewer rows.")));
 	out = palloc(sizeof(double) * (Size) count * model->l);
 	uaknn_check(uaknn_cache_predict_batch(model->id, queries, count, n, &params, out,
 										  uaknn_interrupt_pending, &error), &error);

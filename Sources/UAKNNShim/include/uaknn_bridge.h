@@ -43,7 +43,7 @@ extern void uaknn_cache_drop(int64_t model_id);
 extern bool uaknn_cache_stats(int64_t model_id, int64_t *rows, int64_t *bytes);
 extern int32_t uaknn_cache_predict(int64_t model_id, const double *query, int32_t n,
 								   const uaknn_params *params, double *out, int32_t l,
-								   uaknn_error *error);
+								   uaknn_interrupt_fn interrupted, uaknn_error *error);
 extern int32_t uaknn_cache_predict_batch(int64_t model_id, const double *queries,
 										 int32_t count, int32_t n,
 										 const uaknn_params *params, double *out,

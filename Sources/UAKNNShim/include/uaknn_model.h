@@ -13,17 +13,22 @@
 
 #include "uaknn_abi.h"
 
-/* What a snapshot lets a query see; equal keys see equal tables. */
+/*
+ * What a snapshot lets a query see: two snapshots equal in all of this see
+ * the same rows, so the catalog need not be read again.
+ */
 typedef struct SnapshotKey
 {
 	bool		valid;
-	uint32		lxid;
+	uint32		lxid;			/* the backend's transaction */
 	TransactionId xmin;
 	TransactionId xmax;
 	uint32		xcnt;
 	int32		subxcnt;
+	bool		suboverflowed;
 	CommandId	curcid;
-	uint64		xsum;
+	TransactionId *xids;		/* xip then subxip, in TopMemoryContext */
+	int			capacity;
 } SnapshotKey;
 
 /* The prediction parameters, in the order the SQL functions take them. */
