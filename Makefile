@@ -68,7 +68,7 @@ isolationcheck:
 	@rm -rf $(TMP)/isolation && mkdir -p $(TMP)/isolation
 	$(if $(ISOLATION),$(PGXS_TEST)/isolation/pg_isolation_regress --bindir=$(BINDIR) \
 	    --inputdir=Tests/isolation --outputdir=$(TMP)/isolation --dbname=uaknn_isolation \
-	    $(ISOLATION) || { cat $(TMP)/isolation/output_iso/regression.diffs; exit 1; },@echo "no isolation tests")
+	    $(ISOLATION) || { cat $(TMP)/isolation/regression.diffs; exit 1; },@echo "no isolation tests")
 
 # TAP tests start clusters of their own (PostgreSQL::Test::Cluster).
 tapcheck:
