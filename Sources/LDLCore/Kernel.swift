@@ -11,14 +11,18 @@
 /// alone (`predict`) and in a batch (tie-breaking, and so the predictions,
 /// must not depend on batching).
 ///
-/// Speed: the innermost step loads four row chunks and two query chunks and
-/// feeds them into eight multiply-adds (eight independent accumulators, enough
-/// to hide the FMA latency). Features are taken in tiles short enough for the
-/// four rows' slices to stay in L1 while every query of the block passes over
-/// them; the accumulators are kept in memory between tiles.
+/// Speed: for cosines the innermost step loads four row chunks and three
+/// query chunks and feeds them into twelve multiply-adds (twelve independent
+/// accumulators, enough to hide the FMA latency, plus the seven loaded values:
+/// the sixteen vector registers of AVX2). Squared distances need a register
+/// for the difference, so they take queries two at a time (eight
+/// accumulators). Features are taken in tiles short enough for the four
+/// rows' slices to stay in L1 while every query of the block passes over
+/// them; the accumulators are kept in memory between tiles. A single query
+/// (4x1) is bound by memory bandwidth, not by the kernel.
 enum Kernel {
-    /// Features per tile (a multiple of 4): four rows' slices take 8 KiB.
-    static let tile = 256
+    /// Features per tile (a multiple of 4): four rows' slices take 16 KiB.
+    static let tile = 512
 
     /// Rows scored together.
     static let rowsPerGroup = 4
@@ -52,6 +56,13 @@ enum Kernel {
             var b = 0
             switch metric {
             case .cosine:
+                // Threes, then twos: a remainder of one query would run the
+                // slower 4x1 kernel (four accumulators cannot hide the latency).
+                let threes = queryCount % 3 == 1 && queryCount >= 4 ? queryCount / 3 - 1 : queryCount / 3
+                while b < 3 &* threes {
+                    dot4x3(r0, r1, r2, r3, q + b &* n, n, t, e, acc + 4 &* b)
+                    b &+= 3
+                }
                 while b &+ 2 <= queryCount {
                     dot4x2(r0, r1, r2, r3, q + b &* n, q + (b &+ 1) &* n, t, e, acc + 4 &* b)
                     b &+= 2
@@ -123,6 +134,46 @@ enum Kernel {
         }
         acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30
         acc[4] = a01; acc[5] = a11; acc[6] = a21; acc[7] = a31
+    }
+
+    /// Queries `q0`, `q0 + n`, `q0 + 2n`.
+    @inline(__always)
+    static func dot4x3(
+        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
+        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>, _ n: Int,
+        _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
+    ) {
+        let q1 = q0 + n
+        let q2 = q1 + n
+        var a00 = acc[0], a10 = acc[1], a20 = acc[2], a30 = acc[3]
+        var a01 = acc[4], a11 = acc[5], a21 = acc[6], a31 = acc[7]
+        var a02 = acc[8], a12 = acc[9], a22 = acc[10], a32 = acc[11]
+        var i = from
+        while i < to {
+            let y0 = load4(q0, i)
+            let y1 = load4(q1, i)
+            let y2 = load4(q2, i)
+            let x0 = load4(r0, i)
+            a00 = a00.addingProduct(x0, y0)
+            a01 = a01.addingProduct(x0, y1)
+            a02 = a02.addingProduct(x0, y2)
+            let x1 = load4(r1, i)
+            a10 = a10.addingProduct(x1, y0)
+            a11 = a11.addingProduct(x1, y1)
+            a12 = a12.addingProduct(x1, y2)
+            let x2 = load4(r2, i)
+            a20 = a20.addingProduct(x2, y0)
+            a21 = a21.addingProduct(x2, y1)
+            a22 = a22.addingProduct(x2, y2)
+            let x3 = load4(r3, i)
+            a30 = a30.addingProduct(x3, y0)
+            a31 = a31.addingProduct(x3, y1)
+            a32 = a32.addingProduct(x3, y2)
+            i &+= 4
+        }
+        acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30
+        acc[4] = a01; acc[5] = a11; acc[6] = a21; acc[7] = a31
+        acc[8] = a02; acc[9] = a12; acc[10] = a22; acc[11] = a32
     }
 
     @inline(__always)
