@@ -1,17 +1,5 @@
-/// The inner loops of every predictor: dot products and squared Euclidean
-/// distances over contiguous `Double` storage.
-///
-/// They take raw pointers and a length because they run once per (query,
-/// sample) pair: the callers guarantee every range holds `n` elements (the
-/// model stores exactly `featureCount` values per sample and checks every
-/// query's length before a scan).
-///
-/// Each query keeps one 4-wide accumulator, filled in the same order whether
-/// it is scored alone (`dot`) or together with others (`dot4`), so a query
-/// gets bit-for-bit the same score in a single prediction and in a batch
-/// (tie-breaking, and so the predictions, must not depend on batching). The
-/// multi-query kernels load each sample's values once for four queries: a
-/// batch is bound by arithmetic, not by memory.
+/// Dot products and norms over contiguous `Double` storage. The scan's
+/// scoring kernel, which every prediction goes through, is `Kernel`.
 ///
 /// Cosines: the query is normalized once (`normalize`), each sample carries
 /// `1/|x|` (`inverseNorm`), so `cos = dot(q̂, x) · 1/|x|`.
@@ -33,91 +21,6 @@ enum Similarity {
         var s = acc.sum()
         while i < n {
             s += a[i] * b[i]
-            i &+= 1
-        }
-        return s
-    }
-
-    /// `dot(q_k, row, n)` for four queries, each exactly as `dot` computes it.
-    @inline(__always)
-    static func dot4(
-        _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>, _ q2: UnsafePointer<Double>,
-        _ q3: UnsafePointer<Double>, _ row: UnsafePointer<Double>, _ n: Int
-    ) -> SIMD4<Double> {
-        var a0 = SIMD4<Double>()
-        var a1 = SIMD4<Double>()
-        var a2 = SIMD4<Double>()
-        var a3 = SIMD4<Double>()
-        var i = 0
-        while i &+ 4 <= n {
-            let x = load4(row, i)
-            a0 += load4(q0, i) * x
-            a1 += load4(q1, i) * x
-            a2 += load4(q2, i) * x
-            a3 += load4(q3, i) * x
-            i &+= 4
-        }
-        var s = SIMD4(a0.sum(), a1.sum(), a2.sum(), a3.sum())
-        while i < n {
-            let x = row[i]
-            s[0] += q0[i] * x
-            s[1] += q1[i] * x
-            s[2] += q2[i] * x
-            s[3] += q3[i] * x
-            i &+= 1
-        }
-        return s
-    }
-
-    /// `Σ (a[i] - b[i])²` over `n` elements. Never NaN for finite inputs: a
-    /// difference that overflows gives `+inf`, which sorts last.
-    @inline(__always)
-    static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        var acc = SIMD4<Double>()
-        var i = 0
-        while i &+ 4 <= n {
-            let d = load4(a, i) - load4(b, i)
-            acc += d * d
-            i &+= 4
-        }
-        var s = acc.sum()
-        while i < n {
-            let d = a[i] - b[i]
-            s += d * d
-            i &+= 1
-        }
-        return s
-    }
-
-    /// `squaredDistance(q_k, row, n)` for four queries, each exactly as
-    /// `squaredDistance` computes it.
-    @inline(__always)
-    static func squaredDistance4(
-        _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>, _ q2: UnsafePointer<Double>,
-        _ q3: UnsafePointer<Double>, _ row: UnsafePointer<Double>, _ n: Int
-    ) -> SIMD4<Double> {
-        var a0 = SIMD4<Double>()
-        var a1 = SIMD4<Double>()
-        var a2 = SIMD4<Double>()
-        var a3 = SIMD4<Double>()
-        var i = 0
-        while i &+ 4 <= n {
-            let x = load4(row, i)
-            let d0 = load4(q0, i) - x
-            let d1 = load4(q1, i) - x
-            let d2 = load4(q2, i) - x
-            let d3 = load4(q3, i) - x
-            a0 += d0 * d0
-            a1 += d1 * d1
-            a2 += d2 * d2
-            a3 += d3 * d3
-            i &+= 4
-        }
-        var s = SIMD4(a0.sum(), a1.sum(), a2.sum(), a3.sum())
-        while i < n {
-            let x = row[i]
-            let d = SIMD4(q0[i] - x, q1[i] - x, q2[i] - x, q3[i] - x)
-            s += d * d
             i &+= 1
         }
         return s

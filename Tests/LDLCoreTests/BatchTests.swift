@@ -62,7 +62,8 @@ import Testing
     }
 
     @Test func blockSizes() {
-        #expect(Model.blockSize(featureCount: 1869, labelCount: 5) == 32)
+        #expect(Model.blockSize(featureCount: 1869, labelCount: 5) == 64)
+        #expect(Model.blockSize(featureCount: 5000, labelCount: 5) == 24)
         #expect(Model.blockSize(featureCount: 243, labelCount: 6) == 64)
         #expect(Model.blockSize(featureCount: 100_000, labelCount: 6) == 1)
         #expect(Model.blockSize(featureCount: 1, labelCount: Model.maximumLabelCount) == 1)
@@ -87,5 +88,75 @@ import Testing
             }
         }
         #expect(model.count == 1024)
+    }
+}
+
+/// The scan kernel over shapes the fixtures miss: several feature tiles, a
+/// feature count that is not a multiple of 4, a sample count that is not a
+/// multiple of the row group, odd and even query counts.
+@Suite struct KernelShapeTests {
+    static func randomModel(samples: Int, features n: Int, seed: UInt64) throws -> Model {
+        var rng = TestRandom(seed)
+        let model = try Model(featureCount: n, labelCount: 4)
+        for i in 0..<samples {
+            // Mostly zeros, like the sparse datasets, plus a few exact duplicates (ties).
+            let x = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) < 0.2 ? Double.random(in: -2...2, using: &rng) : 0 }
+            try model.add(key: Int64(1000 - i), features: x, labels: rng.distribution(4))
+            if i % 7 == 3 { try model.add(key: Int64(5000 + i), features: x, labels: rng.distribution(4)) }
+        }
+        return model
+    }
+
+    @Test(arguments: [(1, 3), (3, 601), (4, 257), (5, 1031), (7, 9), (30, 601), (64, 513)])
+    func batchEqualsOneByOne(count: Int, features n: Int) throws {
+        let model = try Self.randomModel(samples: 23, features: n, seed: UInt64(n))
+        var rng = TestRandom(UInt64(count))
+        let queries = (0..<(count * n)).map { _ in Double.random(in: -1...1, using: &rng) }
+        let methods: [Method] = [.uaknn(), .uaknn(UAKNNOptions(prototypes: false)), .wuaknn(), .aaknn(k: 3), .kernel(k: 5)]
+        for m in methods {
+            let batch = try model.predictBatch(queries, count: count, method: m)
+            var single: [Double] = []
+            for b in 0..<count { single += try model.predict(Array(queries[(b * n)..<((b + 1) * n)]), method: m) }
+            #expect(batch == single, "\(m) n=\(n) count=\(count)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 7])
+    func scoresMatchTheDefinition(queryCount: Int) {
+        let n = 523
+        var rng = TestRandom(UInt64(queryCount))
+        let rows = (0..<(4 * n)).map { _ in Double.random(in: -3...3, using: &rng) }
+        let queries = (0..<(queryCount * n)).map { _ in Double.random(in: -1...1, using: &rng) }
+        var dots = [Double](repeating: 0, count: 4 * queryCount)
+        var distances = dots
+        let acc = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 4 * queryCount)
+        defer { acc.deallocate() }
+        rows.withUnsafeBufferPointer { r in
+            queries.withUnsafeBufferPointer { q in
+                guard let x = r.baseAddress, let y = q.baseAddress else { return }
+                for (metric, out) in [(Model.Metric.cosine, 0), (.euclidean, 1)] {
+                    var s = [Double](repeating: 0, count: 4 * queryCount)
+                    s.withUnsafeMutableBufferPointer { sb in
+                        guard let sp = sb.baseAddress else { return }
+                        Kernel.scoreGroup(
+                            x, x + n, x + 2 * n, x + 3 * n, queries: y, queryCount: queryCount, n: n, metric: metric,
+                            acc: acc, into: sp)
+                    }
+                    if out == 0 { dots = s } else { distances = s }
+                }
+            }
+        }
+        for r in 0..<4 {
+            for b in 0..<queryCount {
+                var dot = 0.0
+                var d2 = 0.0
+                for i in 0..<n {
+                    dot += rows[r * n + i] * queries[b * n + i]
+                    d2 += (rows[r * n + i] - queries[b * n + i]) * (rows[r * n + i] - queries[b * n + i])
+                }
+                #expect(abs(dots[r * queryCount + b] - dot) <= 1e-12 * Double(n) * 3)
+                #expect(abs(distances[r * queryCount + b] - d2) <= 1e-12 * d2)
+            }
+        }
     }
 }
