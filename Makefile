@@ -22,7 +22,9 @@ SWIFT_FLAGS  = -Xcc -I$(PGINC)
 # A library built so crashes (SIGILL) on an older CPU: build with
 # SWIFT_CPU= (empty, the x86-64 baseline) for machines other than this one.
 SWIFT_CPU   ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo haswell)
-RELEASE_FLAGS = -c release $(if $(SWIFT_CPU),-Xswiftc -target-cpu -Xswiftc $(SWIFT_CPU))
+# With a CPU target the kernels also use fused multiply-adds (UAKNN_FMA):
+# results then differ from a baseline build's in the last bits.
+RELEASE_FLAGS = -c release $(if $(SWIFT_CPU),-Xswiftc -target-cpu -Xswiftc $(SWIFT_CPU) -Xswiftc -DUAKNN_FMA)
 RELEASE_LIB  = .build/release/libuaknn.so
 EXT_FILES    = extension/uaknn.control $(wildcard sql/uaknn--*.sql)
 
