@@ -2,29 +2,36 @@
 /// block of queries, register-blocked and tiled over the features.
 ///
 /// Every (sample, query) pair owns one 4-wide accumulator that takes the
-/// features in chunks of four, in increasing order (`acc += x * q`, a
-/// multiplication then an addition); then the four lanes are summed and the
-/// last `n % 4` features are added one by one. That order depends on the pair
-/// alone, not on which other rows or queries share the step, the tile size or
-/// the block size, so a query gets bit-for-bit the same score alone
-/// (`predict`) and in a batch (tie-breaking, and so the predictions, must not
-/// depend on batching).
+/// features in chunks of four, in increasing order (`mac`: `acc + x * y`);
+/// then the four lanes are summed and the last `n % 4` features are added one
+/// by one. That order depends on the pair alone, not on which other rows or
+/// queries share the step, the tile size or the block size, so a query gets
+/// bit-for-bit the same score alone (`predict`) and in a batch (tie-breaking,
+/// and so the predictions, must not depend on batching).
 ///
-/// Speed: the innermost step loads four row chunks and two query chunks and
-/// feeds them into eight multiply-adds (eight independent accumulators, enough
-/// to hide the addition latency, in the sixteen vector registers of AVX2).
+/// Two builds, two kernels. With `UAKNN_FMA` (the Makefile defines it
+/// together with `-target-cpu haswell`, on CPUs with AVX2 and FMA) `mac` is a
+/// fused multiply-add (`addingProduct`, one rounding), and the cosine step is
+/// 4 rows x 3 queries: twelve accumulators, three query chunks and one row
+/// chunk fill the sixteen vector registers exactly (a fused multiply-add needs
+/// no register for the product). Movie, batched: about 20% faster than the
+/// unfused 4 x 2. Without it (the x86-64 baseline, the Docker image, and debug
+/// builds) `addingProduct` would be a libm `fma()` call per lane, about 20
+/// times slower, so `mac` multiplies and adds separately and the cosine step
+/// is 4 rows x 2 queries (eight accumulators, the products take registers
+/// too). The two builds' scores differ in the last bits; within one build,
+/// every path (any step shape, including the leftover queries) applies the
+/// same `mac` to each pair, so batch and one-by-one still agree exactly.
+///
+/// Euclidean steps are 4 x 2 in both builds, fused with `UAKNN_FMA` (about
+/// 20% faster than unfused on Movie); a fused 4 x 3 would need seventeen
+/// registers with the differences, and spilling made it slower than 4 x 2.
+/// The last `n % 4` features (`finish`) multiply and add separately in both.
+///
 /// Features are taken in tiles short enough for the four rows' slices to stay
 /// in L1 while every query of the block passes over them; the accumulators
-/// are kept in memory between tiles. A single query (4x1) is bound by memory
-/// bandwidth, not by the kernel.
-///
-/// Why not fused multiply-adds (`addingProduct`): they take about 20% less time
-/// with `-target-cpu haswell` (4 rows x 3 queries, twelve accumulators, fit
-/// only when the product needs no register of its own), but the x86-64
-/// baseline build (`SWIFT_CPU=`, the Docker image) has no FMA instruction and
-/// calls `fma()` per lane: about 20 times slower. Swift cannot tell at compile
-/// time which target it builds for, and the two builds must compute the same
-/// scores, so both multiply and add separately.
+/// are kept in memory between tiles. A single query (4 x 1) is bound by
+/// memory bandwidth, not by the kernel.
 enum Kernel {
     /// Features per tile (a multiple of 4): four rows' slices take 16 KiB.
     static let tile = 512
@@ -36,6 +43,26 @@ enum Kernel {
     static func load4(_ p: UnsafePointer<Double>, _ i: Int) -> SIMD4<Double> {
         UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
     }
+
+    #if UAKNN_FMA
+    /// Whether `mac` is fused (this build defines `UAKNN_FMA`).
+    static let fused = true
+
+    /// `a + x * y`, rounded once.
+    @inline(__always)
+    static func mac(_ a: SIMD4<Double>, _ x: SIMD4<Double>, _ y: SIMD4<Double>) -> SIMD4<Double> {
+        a.addingProduct(x, y)
+    }
+    #else
+    /// Whether `mac` is fused (this build defines `UAKNN_FMA`).
+    static let fused = false
+
+    /// `a + x * y`: a multiplication, then an addition.
+    @inline(__always)
+    static func mac(_ a: SIMD4<Double>, _ x: SIMD4<Double>, _ y: SIMD4<Double>) -> SIMD4<Double> {
+        a + x * y
+    }
+    #endif
 
     /// Scores rows `r0...r3` against `queryCount` queries (`q`, row-major,
     /// `n` values each) into `scores[r * queryCount + b]`: dot products for
@@ -61,6 +88,12 @@ enum Kernel {
             var b = 0
             switch metric {
             case .cosine:
+                #if UAKNN_FMA
+                while b &+ 3 <= queryCount {
+                    dot4x3(r0, r1, r2, r3, q + b &* n, q + (b &+ 1) &* n, q + (b &+ 2) &* n, t, e, acc + 4 &* b)
+                    b &+= 3
+                }
+                #endif
                 while b &+ 2 <= queryCount {
                     dot4x2(r0, r1, r2, r3, q + b &* n, q + (b &+ 1) &* n, t, e, acc + 4 &* b)
                     b &+= 2
@@ -104,6 +137,45 @@ enum Kernel {
         return s
     }
 
+    #if UAKNN_FMA
+    @inline(__always)
+    static func dot4x3(
+        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
+        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
+        _ q2: UnsafePointer<Double>, _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
+    ) {
+        var a00 = acc[0], a10 = acc[1], a20 = acc[2], a30 = acc[3]
+        var a01 = acc[4], a11 = acc[5], a21 = acc[6], a31 = acc[7]
+        var a02 = acc[8], a12 = acc[9], a22 = acc[10], a32 = acc[11]
+        var i = from
+        while i < to {
+            let y0 = load4(q0, i)
+            let y1 = load4(q1, i)
+            let y2 = load4(q2, i)
+            let x0 = load4(r0, i)
+            a00 = mac(a00, x0, y0)
+            a01 = mac(a01, x0, y1)
+            a02 = mac(a02, x0, y2)
+            let x1 = load4(r1, i)
+            a10 = mac(a10, x1, y0)
+            a11 = mac(a11, x1, y1)
+            a12 = mac(a12, x1, y2)
+            let x2 = load4(r2, i)
+            a20 = mac(a20, x2, y0)
+            a21 = mac(a21, x2, y1)
+            a22 = mac(a22, x2, y2)
+            let x3 = load4(r3, i)
+            a30 = mac(a30, x3, y0)
+            a31 = mac(a31, x3, y1)
+            a32 = mac(a32, x3, y2)
+            i &+= 4
+        }
+        acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30
+        acc[4] = a01; acc[5] = a11; acc[6] = a21; acc[7] = a31
+        acc[8] = a02; acc[9] = a12; acc[10] = a22; acc[11] = a32
+    }
+    #endif
+
     @inline(__always)
     static func dot4x2(
         _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
@@ -117,17 +189,17 @@ enum Kernel {
             let y0 = load4(q0, i)
             let y1 = load4(q1, i)
             let x0 = load4(r0, i)
-            a00 += x0 * y0
-            a01 += x0 * y1
+            a00 = mac(a00, x0, y0)
+            a01 = mac(a01, x0, y1)
             let x1 = load4(r1, i)
-            a10 += x1 * y0
-            a11 += x1 * y1
+            a10 = mac(a10, x1, y0)
+            a11 = mac(a11, x1, y1)
             let x2 = load4(r2, i)
-            a20 += x2 * y0
-            a21 += x2 * y1
+            a20 = mac(a20, x2, y0)
+            a21 = mac(a21, x2, y1)
             let x3 = load4(r3, i)
-            a30 += x3 * y0
-            a31 += x3 * y1
+            a30 = mac(a30, x3, y0)
+            a31 = mac(a31, x3, y1)
             i &+= 4
         }
         acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30
@@ -144,10 +216,10 @@ enum Kernel {
         var i = from
         while i < to {
             let y = load4(q0, i)
-            a0 += load4(r0, i) * y
-            a1 += load4(r1, i) * y
-            a2 += load4(r2, i) * y
-            a3 += load4(r3, i) * y
+            a0 = mac(a0, load4(r0, i), y)
+            a1 = mac(a1, load4(r1, i), y)
+            a2 = mac(a2, load4(r2, i), y)
+            a3 = mac(a3, load4(r3, i), y)
             i &+= 4
         }
         acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3
@@ -167,20 +239,20 @@ enum Kernel {
             let y1 = load4(q1, i)
             let x0 = load4(r0, i)
             let d00 = y0 - x0, d01 = y1 - x0
-            a00 += d00 * d00
-            a01 += d01 * d01
+            a00 = mac(a00, d00, d00)
+            a01 = mac(a01, d01, d01)
             let x1 = load4(r1, i)
             let d10 = y0 - x1, d11 = y1 - x1
-            a10 += d10 * d10
-            a11 += d11 * d11
+            a10 = mac(a10, d10, d10)
+            a11 = mac(a11, d11, d11)
             let x2 = load4(r2, i)
             let d20 = y0 - x2, d21 = y1 - x2
-            a20 += d20 * d20
-            a21 += d21 * d21
+            a20 = mac(a20, d20, d20)
+            a21 = mac(a21, d21, d21)
             let x3 = load4(r3, i)
             let d30 = y0 - x3, d31 = y1 - x3
-            a30 += d30 * d30
-            a31 += d31 * d31
+            a30 = mac(a30, d30, d30)
+            a31 = mac(a31, d31, d31)
             i &+= 4
         }
         acc[0] = a00; acc[1] = a10; acc[2] = a20; acc[3] = a30
@@ -199,10 +271,10 @@ enum Kernel {
             let y = load4(q0, i)
             let d0 = y - load4(r0, i), d1 = y - load4(r1, i)
             let d2 = y - load4(r2, i), d3 = y - load4(r3, i)
-            a0 += d0 * d0
-            a1 += d1 * d1
-            a2 += d2 * d2
-            a3 += d3 * d3
+            a0 = mac(a0, d0, d0)
+            a1 = mac(a1, d1, d1)
+            a2 = mac(a2, d2, d2)
+            a3 = mac(a3, d3, d3)
             i &+= 4
         }
         acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3

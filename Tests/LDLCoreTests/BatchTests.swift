@@ -107,7 +107,7 @@ import Testing
         return model
     }
 
-    @Test(arguments: [(1, 3), (3, 601), (4, 257), (5, 1031), (7, 9), (30, 601), (64, 513)])
+    @Test(arguments: [(1, 3), (2, 601), (3, 601), (4, 257), (5, 1031), (7, 9), (8, 9), (30, 601), (64, 513)])
     func batchEqualsOneByOne(count: Int, features n: Int) throws {
         let model = try Self.randomModel(samples: 23, features: n, seed: UInt64(n))
         var rng = TestRandom(UInt64(count))
@@ -157,6 +157,78 @@ import Testing
                 #expect(abs(dots[r * queryCount + b] - dot) <= 1e-12 * Double(n) * 3)
                 #expect(abs(distances[r * queryCount + b] - d2) <= 1e-12 * d2)
             }
+        }
+    }
+
+    /// Whatever step shapes a block takes (4 x 3, 4 x 2 or 4 x 1 with
+    /// `UAKNN_FMA`, 4 x 2 or 4 x 1 without), every pair gets the score it gets
+    /// alone, bit for bit.
+    @Test(arguments: [2, 3, 5, 6, 7, 8])
+    func scoresDoNotDependOnTheBlock(queryCount: Int) {
+        let n = 1031
+        var rng = TestRandom(UInt64(100 + queryCount))
+        let rows = (0..<(4 * n)).map { _ in Double.random(in: -3...3, using: &rng) }
+        let queries = (0..<(queryCount * n)).map { _ in Double.random(in: -1...1, using: &rng) }
+        let acc = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 4 * queryCount)
+        defer { acc.deallocate() }
+        rows.withUnsafeBufferPointer { r in
+            queries.withUnsafeBufferPointer { q in
+                guard let x = r.baseAddress, let y = q.baseAddress else { return }
+                for metric in [Model.Metric.cosine, .euclidean] {
+                    var block = [Double](repeating: 0, count: 4 * queryCount)
+                    block.withUnsafeMutableBufferPointer { sb in
+                        guard let sp = sb.baseAddress else { return }
+                        Kernel.scoreGroup(
+                            x, x + n, x + 2 * n, x + 3 * n, queries: y, queryCount: queryCount, n: n, metric: metric,
+                            acc: acc, into: sp)
+                    }
+                    for b in 0..<queryCount {
+                        var alone = [Double](repeating: 0, count: 4)
+                        alone.withUnsafeMutableBufferPointer { sb in
+                            guard let sp = sb.baseAddress else { return }
+                            Kernel.scoreGroup(
+                                x, x + n, x + 2 * n, x + 3 * n, queries: y + b * n, queryCount: 1, n: n,
+                                metric: metric, acc: acc, into: sp)
+                        }
+                        for row in 0..<4 {
+                            #expect(block[row * queryCount + b] == alone[row], "\(metric) row \(row) query \(b)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The kernel fuses its multiply-adds exactly when the build says so
+    /// (`UAKNN_FMA`): -1 + (1 + 2⁻³⁰)(1 - 2⁻³⁰) is -2⁻⁶⁰ with one rounding,
+    /// 0 with two. In every step shape.
+    @Test func fusedExactlyWithTheFlag() {
+        let n = 8
+        // Lane 0 takes feature 0 (-1 · 1), then feature 4; the other lanes are 0.
+        var row = [Double](repeating: 0, count: n)
+        row[0] = -1
+        row[4] = 1 + 0x1p-30
+        var query = [Double](repeating: 0, count: n)
+        query[0] = 1
+        query[4] = 1 - 0x1p-30
+        let expected = Kernel.fused ? -0x1p-60 : 0
+        for queryCount in 1...4 {
+            let rows = Array([[Double]](repeating: row, count: 4).joined())
+            let queries = Array([[Double]](repeating: query, count: queryCount).joined())
+            var s = [Double](repeating: .nan, count: 4 * queryCount)
+            let acc = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 4 * queryCount)
+            defer { acc.deallocate() }
+            rows.withUnsafeBufferPointer { r in
+                queries.withUnsafeBufferPointer { q in
+                    s.withUnsafeMutableBufferPointer { sb in
+                        guard let x = r.baseAddress, let y = q.baseAddress, let sp = sb.baseAddress else { return }
+                        Kernel.scoreGroup(
+                            x, x + n, x + 2 * n, x + 3 * n, queries: y, queryCount: queryCount, n: n, metric: .cosine,
+                            acc: acc, into: sp)
+                    }
+                }
+            }
+            #expect(s == [Double](repeating: expected, count: 4 * queryCount), "\(queryCount) queries, fused: \(Kernel.fused)")
         }
     }
 }
