@@ -1,6 +1,7 @@
 # uaknn: build, install and test the extension.
 #
 #   make            build the extension (release, Swift stdlib linked statically)
+#                   and the offline evaluator uaknn-eval
 #   make install    install into the PostgreSQL that PG_CONFIG names
 #   make check      every test: Swift unit tests, the evaluator's end-to-end
 #                   check, then pg_regress, isolation and TAP tests against
@@ -34,7 +35,7 @@ TMP         = .build/test-output
 
 export PG_CONFIG
 
-.PHONY: all setup build install uninstall unit evalcheck installcheck isolationcheck tapcheck \
+.PHONY: all setup build library evaluator install uninstall unit evalcheck installcheck isolationcheck tapcheck \
         integration check demo bench clean
 
 all: build
@@ -42,11 +43,15 @@ all: build
 setup:
 	@scripts/setup.sh
 
-build: setup
+build: library evaluator
+
+library: setup
 	$(SWIFT) build $(RELEASE_FLAGS) --product uaknn -Xswiftc -static-stdlib $(SWIFT_FLAGS)
+
+evaluator: setup
 	$(SWIFT) build $(RELEASE_FLAGS) --product uaknn-eval $(SWIFT_FLAGS)
 
-install: build
+install: library
 	scripts/install.sh $(RELEASE_LIB) $(EXT_FILES)
 
 uninstall:
@@ -56,7 +61,7 @@ unit: setup
 	$(SWIFT) test $(SWIFT_FLAGS)
 
 # The offline evaluator, end to end on SJAFFE (the release binary of `build`).
-evalcheck: build
+evalcheck: evaluator
 	UAKNN_EVAL=$(CURDIR)/.build/release/uaknn-eval Tests/eval/check.sh
 
 # The next three need a running server: PGHOST/PGPORT (scripts/cluster.sh sets them).
@@ -85,7 +90,7 @@ check: install unit evalcheck integration tapcheck
 demo: install
 	scripts/cluster.sh $(if $(KEEP),--keep) scripts/demo.sh
 
-bench: install
+bench: install evaluator
 	scripts/cluster.sh scripts/bench.sh
 
 clean:
