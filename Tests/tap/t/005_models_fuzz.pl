@@ -1,0 +1,90 @@
+# Random, mostly bad, calls of the model functions: every call answers or
+# raises an ordinary error, and no backend ever crashes.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('models_fuzz');
+$node->init;
+$node->start;
+my $start_time = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
+
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION uaknn;
+	CREATE TABLE m (id bigint PRIMARY KEY, f float8[] NOT NULL, l float8[] NOT NULL);
+	SELECT setseed(0.5);
+	INSERT INTO m SELECT i, ARRAY[random(), random(), random()],
+	       CASE i % 3 WHEN 0 THEN '{0.6,0.3,0.1}'::float8[] WHEN 1 THEN '{0.1,0.6,0.3}' ELSE '{0.3,0.1,0.6}' END
+	FROM generate_series(1, 300) i;
+	SELECT uaknn_create_model('m', 'm', 'f', 'l');
+	INSERT INTO uaknn_samples (features, labels) SELECT f, l FROM m WHERE id <= 20;
+});
+
+srand(20261129);
+my @atoms = ('0', '1', '0.5', '-1', 'NULL', 'NaN', 'Infinity', '-Infinity', '1e308', '1e-320', '3');
+my @methods = ('uaknn', 'wuaknn', 'aaknn', 'kernel', 'UAKNN', 'nope', '', 'NULL');
+my @numbers = ('0', '-1', '1', '0.5', '2', '1e308', "'NaN'", "'Infinity'", "'-Infinity'", 'NULL', '100000', '10001');
+my @ints = ('0', '-1', '1', '2', '3', '10000', '10001', '2147483647', 'NULL');
+sub pick { return $_[ int(rand(@_)) ]; }
+
+sub vector
+{
+	my $n = int(rand(6));
+	return "'{}'" if $n == 0;
+	return "'{{0.5,0.5,0.5},{1,0,0}}'" if $n == 5;
+	return "'{" . join(',', map { pick(@atoms) } 1 .. $n) . "}'";
+}
+
+sub parameters
+{
+	my @p;
+	if (rand() < 0.7)
+	{
+		my $method = pick(@methods);
+		push @p, "method => " . ($method eq 'NULL' ? 'NULL' : "'$method'");
+	}
+	push @p, "variance => " . pick(@numbers) if rand() < 0.3;
+	push @p, "samples => " . pick(@ints) if rand() < 0.2;
+	push @p, "softmax_base => " . pick(@numbers) if rand() < 0.3;
+	push @p, "temperature => " . pick(@numbers) if rand() < 0.3;
+	push @p, "mode => '" . pick('expected', 'sampled', 'x') . "'" if rand() < 0.3;
+	push @p, "normalization => '" . pick('softmax', 'linear', 'x') . "'" if rand() < 0.3;
+	push @p, "k => " . pick(@ints) if rand() < 0.4;
+	push @p, "bandwidth => " . pick(@numbers) if rand() < 0.3;
+	push @p, "prototypes => " . pick('true', 'false', 'NULL') if rand() < 0.2;
+	return @p ? ', ' . join(', ', @p) : '';
+}
+
+my ($answered, $errors) = (0, 0);
+for my $i (1 .. 300)
+{
+	my $model = pick("'m'", "'m'", "'default'", "'nope'", "NULL");
+	my $q;
+	my $kind = $i % 5;
+	if ($kind == 0) { $q = "SELECT uaknn_predict($model, " . vector() . "::float8[]" . parameters() . ")"; }
+	elsif ($kind == 1) { $q = "SELECT uaknn_predict(" . vector() . "::float8[])"; }
+	elsif ($kind == 2)
+	{
+		my $rows = 1 + int(rand(3));
+		my $m = "ARRAY[" . join(',', map { "ARRAY[" . join(',', map { my $a = pick(@atoms); $a eq 'NULL' ? $a : "'$a'" } 1 .. 3) . "]::float8[]" } 1 .. $rows) . "]";
+		$q = "SELECT count(*) FROM uaknn_predict_batch($model, NULL, $m" . parameters() . ")";
+	}
+	elsif ($kind == 3) { $q = "SELECT count(*) FROM uaknn_explain($model, " . vector() . "::float8[])"; }
+	else { $q = "INSERT INTO m VALUES (" . (1000 + $i) . ", " . vector() . ", " . vector() . ")"; }
+	my ($ret, $out, $err) = $node->psql('postgres', $q);
+	if ($ret == 0) { $answered++; }
+	elsif ($ret == 3 && $err =~ /ERROR:/) { $errors++; }
+	else { fail("unexpected outcome for $q: ret=$ret err=$err"); }
+}
+ok($answered > 20, "some random calls answered ($answered)");
+ok($errors > 20, "some random calls raised errors ($errors)");
+
+is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $start_time,
+	'the postmaster never restarted');
+unlike(slurp_file($node->logfile), qr/terminated by signal/, 'no backend was terminated by a signal');
+is($node->safe_psql('postgres', q{SELECT cardinality(uaknn_predict('m', '{0.2,0.3,0.4}'))}), '3',
+	'the model still predicts');
+$node->stop;
+done_testing();
