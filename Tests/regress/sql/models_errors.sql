@@ -4,19 +4,8 @@
 CREATE SCHEMA models_errors;
 SET search_path = models_errors, public;
 
--- try(query): the query's error as "SQLSTATE: message | detail | hint".
-CREATE FUNCTION try(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; detail text; hint text;
-BEGIN
-    EXECUTE query;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-        detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-    RETURN state || ': ' || msg || coalesce(nullif(' | ' || detail, ' | '), '')
-        || coalesce(nullif(' | ' || hint, ' | '), '');
-END $$;
+-- try(query), the query's error as "SQLSTATE: message | detail | hint", is
+-- errors.sql's (same database, earlier in the schedule).
 
 -- A small valid model: N = 3, L = 3.
 CREATE TABLE t (id bigint PRIMARY KEY, f float8[], l float8[]);
