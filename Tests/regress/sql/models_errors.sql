@@ -260,5 +260,6 @@ RESET ROLE;
 SELECT uaknn_drop_model(name) FROM uaknn_models WHERE name IN ('m', 'by_k', 'reals', 'uniform') ORDER BY name;
 RESET search_path;
 DROP SCHEMA models_errors CASCADE;
+DROP OWNED BY regress_uaknn_reader;
 DROP ROLE regress_uaknn_reader;
 SELECT name FROM uaknn_models ORDER BY name;
