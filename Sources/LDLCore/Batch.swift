@@ -136,9 +136,10 @@ extension Model {
                     try matchesForUAKNN(unitQueries: u, queryCount: size, options: options, isCancelled: isCancelled)
                 }
                 for b in 0..<size {
-                    // Sampled mode can draw millions of values per query: poll between queries.
-                    if options.mode == .sampled, b > 0, isCancelled() { throw LDLError.cancelled }
-                    _ = try uaknnFinish(matches: matched[b], query: row(b), options: options, into: output(b))
+                    // Sampled mode can draw millions of values per query: it polls.
+                    _ = try uaknnFinish(
+                        matches: matched[b], query: row(b), options: options, into: output(b),
+                        isCancelled: isCancelled)
                 }
             case .wuaknn(let base):
                 normalizeBlock()

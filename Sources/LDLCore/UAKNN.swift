@@ -47,10 +47,12 @@ extension Model {
     /// Steps 3-7 for one query: writes the prediction into `out` (`labelCount`
     /// values) and `z` into `zOut` if it has room. `query` (as given) seeds the
     /// generator of `sampled` mode. Returns the intermediates when `explain`.
+    /// In `sampled` mode `isCancelled` is polled before each prototype's draws
+    /// (up to 2 × `samples` normals each), so that one long query can be stopped.
     func uaknnFinish(
         matches: [Match], query: UnsafeBufferPointer<Double>, options: UAKNNOptions,
         into out: UnsafeMutableBufferPointer<Double>, z zOut: UnsafeMutableBufferPointer<Double>? = nil,
-        explain: Bool = false
+        explain: Bool = false, isCancelled: () -> Bool = { false }
     ) throws(LDLError) -> [PrototypeExplanation] {
         guard !matches.isEmpty else { throw LDLError.allPrototypesEmpty() }
         let L = labelCount
@@ -70,6 +72,7 @@ extension Model {
             var s = 0.0
             var c = 0.0
             if var g = normals {
+                if isCancelled() { throw LDLError.cancelled }
                 s = ClippedNormal.sampledMean(mean: mean, sd: sd, count: options.samples, normals: &g)
                 if options.perturbation {
                     c = ClippedNormal.sampledMean(mean: perturbed, sd: sd, count: options.samples, normals: &g)

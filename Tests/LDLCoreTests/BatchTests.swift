@@ -17,6 +17,38 @@ import Testing
         }
     }
 
+    /// One query in sampled mode can draw millions of normals: the draws of
+    /// each prototype are preceded by a poll, so a single query stops too.
+    @Test func oneSampledQueryPollsBeforeEachPrototypesDraws() throws {
+        let model = try Model(featureCount: 2, labelCount: 3)
+        try model.add(key: 1, features: [1, 0], labels: [0.7, 0.2, 0.1])  // prototype of label 1
+        try model.add(key: 2, features: [0, 1], labels: [0.1, 0.2, 0.7])  // prototype of label 3
+        let query: [Double] = [0.5, 0.5]
+        func polls(_ method: Method, cancelAt: Int = .max) -> (count: Int, cancelled: Bool) {
+            var count = 0
+            var cancelled = false
+            var out = [Double](repeating: 0, count: 3)
+            query.withUnsafeBufferPointer { q in
+                out.withUnsafeMutableBufferPointer { o in
+                    do {
+                        try model.predictBatch(q, count: 1, method: method, into: o, isCancelled: {
+                            count += 1
+                            return count >= cancelAt
+                        })
+                    } catch let error as LDLError {
+                        cancelled = error.kind == .cancelled
+                    } catch {}
+                }
+            }
+            return (count, cancelled)
+        }
+        let sampled = Method.uaknn(UAKNNOptions(samples: 1000, mode: .sampled))
+        let scan = polls(.uaknn()).count
+        #expect(polls(sampled).count == scan + 2, "one poll before each of the 2 prototypes' draws")
+        #expect(polls(sampled, cancelAt: scan + 1).cancelled, "a true poll before the draws stops the query")
+        #expect(try model.predict(query, method: sampled) == model.predictBatch(query, count: 1, method: sampled))
+    }
+
     @Test func cancellationStopsTheBatch() throws {
         var rng = TestRandom(5)
         let n = 16
