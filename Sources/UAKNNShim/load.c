@@ -92,6 +92,35 @@ prepare_load(ModelEntry *e, bool by_keys)
 }
 
 /*
+ * Refuses, before the bridge allocates, a load that would make the cached
+ * model larger than uaknn.max_model_memory (samples, labels and per-row
+ * bookkeeping; growth may briefly take up to twice that).
+ */
+static void
+check_model_size(ModelEntry *e, uint64 adding)
+{
+	int64		rows = 0,
+				bytes = 0;
+	double		need_kb;
+
+	if (uaknn_max_model_kb < 0)
+		return;
+	(void) uaknn_cache_stats(e->id, &rows, &bytes);
+	need_kb = ((double) rows + adding) * ((double) e->n + e->l + 3) * sizeof(double) / 1024.0;
+	if (need_kb > uaknn_max_model_kb)
+	{
+		uaknn_cache_drop(e->id);
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model \"%s\" needs more than uaknn.max_model_memory (%d kB) in this backend",
+						e->name, uaknn_max_model_kb),
+				 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
+						   (long long) (rows + adding), e->n, e->l, need_kb),
+				 errhint("A superuser can raise uaknn.max_model_memory (-1: no limit).")));
+	}
+}
+
+/*
  * Streams the rows of a load query into the Swift cache. Returns false when
  * the bridge refused a row (a duplicate key in an incremental load, say),
  * with *error filled; raises for anything else.
@@ -156,6 +185,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 		}
 		MemoryContextSwitchTo(outer);
 		MemoryContextReset(batch);
+		check_model_size(e, count);
 		if (uaknn_cache_add(e->id, (int32) count, keys, features, labels, error) != UAKNN_OK)
 		{
 			ok = false;

@@ -95,6 +95,9 @@ extern char *uaknn_extension_schema(void);
 extern Oid	uaknn_extension_owner(void);
 extern SPIPlanPtr uaknn_change_plan(void);
 
+/* uaknn.c */
+extern int	uaknn_max_model_kb;
+
 /* load.c */
 extern void uaknn_model_track_relation(ModelEntry *entry);
 extern void uaknn_model_load(ModelEntry *entry);
