@@ -70,6 +70,7 @@ CONF
 started=1
 
 export PGHOST="$dir" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
+export UAKNN_CLUSTER_KEPT=$keep
 if [ $keep = 1 ]; then
     "$@"
     echo
