@@ -21,6 +21,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 
@@ -50,6 +51,10 @@ inserted_rows(TriggerData *trigdata, int key_attnum, int features_attnum, int la
 	Tuplestorestate *rows = trigdata->tg_newtable;
 	InsertedRows result = {palloc(sizeof(int64) * 64), 0, -2, -2};
 	int			capacity = 64;
+	/* Detoasted arrays of one row live here, freed after it. */
+	MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "uaknn inserted row",
+													  ALLOCSET_SMALL_SIZES);
+	MemoryContext outer = CurrentMemoryContext;
 
 	tuplestore_rescan(rows);
 	while (tuplestore_gettupleslot(rows, true, false, slot))
@@ -65,8 +70,16 @@ inserted_rows(TriggerData *trigdata, int key_attnum, int features_attnum, int la
 
 		if (null_key || null_f || null_l)
 			continue;			/* the validation trigger refused such rows */
-		n = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(f)), ARR_DIMS(DatumGetArrayTypeP(f)));
-		m = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(l)), ARR_DIMS(DatumGetArrayTypeP(l)));
+		MemoryContextSwitchTo(row_context);
+		{
+			ArrayType  *fa = DatumGetArrayTypeP(f);
+			ArrayType  *la = DatumGetArrayTypeP(l);
+
+			n = ArrayGetNItems(ARR_NDIM(fa), ARR_DIMS(fa));
+			m = ArrayGetNItems(ARR_NDIM(la), ARR_DIMS(la));
+		}
+		MemoryContextSwitchTo(outer);
+		MemoryContextReset(row_context);
 		result.n = result.n == -2 || result.n == n ? n : -1;
 		result.l = result.l == -2 || result.l == m ? m : -1;
 		if (result.count == capacity)
@@ -88,6 +101,7 @@ inserted_rows(TriggerData *trigdata, int key_attnum, int features_attnum, int la
 		}
 	}
 	ExecDropSingleTupleTableSlot(slot);
+	MemoryContextDelete(row_context);
 	return result;
 }
 
