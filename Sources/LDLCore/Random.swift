@@ -7,14 +7,15 @@ import Darwin
 #endif
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, well-mixed generator.
-/// Our own code so that `sampled` mode gives the same draws on every platform
-/// and Swift version (the standard library's generator is not specified).
-struct SplitMix64: RandomNumberGenerator {
+/// Our own code so that `sampled` mode (and the evaluator's folds) give the
+/// same draws on every platform and Swift version (the standard library's
+/// generator is not specified).
+public struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return Self.mix(state)
     }

@@ -286,10 +286,11 @@ uaknn_model_load(ModelEntry *e)
 			if (e->load_keys == NULL)
 				e->load_keys = prepare_load(e, true);
 			e->loaded_version = -1;
+			/* A refused row (a key already held, say): reload in full. */
 			full = !stream_rows(e, e->load_keys, args, &rows, &error);
 		}
 	}
-	e->loaded_version = -1;
+	e->loaded_version = -1;		/* until the load below completes */
 	if (full)
 		load_all(e, &rows);
 

@@ -177,6 +177,8 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 	Datum		key,
 				features,
 				labels;
+	ArrayType  *feature_array,
+			   *label_array;
 	char	   *problem;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
@@ -200,7 +202,9 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 				 errdetail("The %s of the new row is NULL.",
 						   null_key ? "key" : null_features ? "features" : "labels")));
 
-	problem = sample_problem(DatumGetArrayTypeP(features), DatumGetArrayTypeP(labels), m->columns.n, m->columns.l);
+	feature_array = DatumGetArrayTypeP(features);
+	label_array = DatumGetArrayTypeP(labels);
+	problem = sample_problem(feature_array, label_array, m->columns.n, m->columns.l);
 	if (problem != NULL)
 	{
 		Oid			key_type = TupleDescAttr(desc, m->columns.key_attnum - 1)->atttypid;
@@ -219,8 +223,8 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 	/* The first row of a statement into an empty model fixes N and L. */
 	if (m->columns.n < 0)
 	{
-		m->columns.n = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(features)), ARR_DIMS(DatumGetArrayTypeP(features)));
-		m->columns.l = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(labels)), ARR_DIMS(DatumGetArrayTypeP(labels)));
+		m->columns.n = ArrayGetNItems(ARR_NDIM(feature_array), ARR_DIMS(feature_array));
+		m->columns.l = ArrayGetNItems(ARR_NDIM(label_array), ARR_DIMS(label_array));
 	}
 	return PointerGetDatum(tuple);
 }

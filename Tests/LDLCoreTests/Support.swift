@@ -64,17 +64,11 @@ func expectClose(
     }
 }
 
-/// A small deterministic generator for test data.
+/// A small deterministic generator for test data (the core's SplitMix64).
 struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(_ seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func distribution(_ count: Int) -> [Double] {
         let raw = (0..<count).map { _ in Double.random(in: 0...1, using: &self) }
