@@ -92,8 +92,8 @@ extension Model {
         switch method {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .kernel: return false
-        case .ensemble(let members): return members.contains { needsPrototypes($0) }
+        case .aaknn, .kernel, .prior: return false
+        case .mix(let members, _): return members.contains { needsPrototypes($0) }
         }
     }
 
@@ -102,9 +102,15 @@ extension Model {
         _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method,
         into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
     ) throws(LDLError) {
-        if case .ensemble(let members) = method {
-            try ensembleBatch(queries, count: count, members: members, into: out, isCancelled: isCancelled)
+        switch method {
+        case .mix(let members, let weights):
+            try mixBatch(queries, count: count, members: members, weights: weights, into: out, isCancelled: isCancelled)
             return
+        case .prior:
+            priorFinish(into: out, count: count)
+            return
+        default:
+            break
         }
         let n = featureCount
         let L = labelCount
@@ -155,7 +161,7 @@ extension Model {
                 let sets = try scanNearest(
                     queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
                 for b in 0..<size { kernelFinish(neighbours: sets[b].ascending(), bandwidth: bandwidth, into: output(b)) }
-            case .ensemble:
+            case .mix, .prior:
                 break  // handled above
             }
             start += size

@@ -9,11 +9,17 @@ public enum Method: Sendable, Equatable {
     /// Gaussian-kernel weighted mean over the `k` nearest samples (Euclidean);
     /// `bandwidth` nil: `s²` is the squared distance to the k-th neighbour.
     case kernel(k: Int = 32, bandwidth: Double? = nil)
-    /// The mean of the members' predictions (paper, section 6).
-    case ensemble([Method])
+    /// The mean of the model's label distributions, whatever the query
+    /// (TUNING.md "Prior"): the baseline every comparison shows.
+    case prior
+    /// The weighted mean of the members' predictions (TUNING.md "Mixtures";
+    /// the paper's ensemble, section 6, is an equal-weight mix). `weights`
+    /// nil: equal; otherwise one finite weight >= 0 per member, with a
+    /// positive sum, divided by that sum.
+    case mix([Method], weights: [Double]? = nil)
 
-    /// The deepest nesting of ensembles accepted (recursion is bounded).
-    public static let maximumEnsembleDepth = 8
+    /// The deepest nesting of mixtures accepted (recursion is bounded).
+    public static let maximumMixDepth = 8
 
     /// The method of a name, with default parameters: `uaknn`, `wuaknn`,
     /// `aaknn`, `kernel` (ASCII case ignored; `aa-knn`, `aa_knn` and
@@ -25,20 +31,22 @@ public enum Method: Sendable, Equatable {
         case "wuaknn": return .wuaknn()
         case "aaknn", "aa-knn", "aa_knn": return .aaknn()
         case "kernel", "kernel_knn", "kernelknn", "kernel-knn": return .kernel()
+        case "prior": return .prior
         default:
             throw LDLError.invalid(
-                "unknown method \"\(name)\"", hint: "Valid methods are: uaknn, wuaknn, aaknn, kernel.")
+                "unknown method \"\(name)\"", hint: "Valid methods are: uaknn, wuaknn, aaknn, kernel, prior, mix.")
         }
     }
 
-    /// The method's name (`ensemble` for an ensemble).
+    /// The method's name.
     public var name: String {
         switch self {
         case .uaknn: return "uaknn"
         case .wuaknn: return "wuaknn"
         case .aaknn: return "aaknn"
         case .kernel: return "kernel"
-        case .ensemble: return "ensemble"
+        case .prior: return "prior"
+        case .mix: return "mix"
         }
     }
 
@@ -60,20 +68,32 @@ public enum Method: Sendable, Equatable {
             if let h = bandwidth, !(h.isFinite && h > 0) {
                 throw LDLError.invalid("bandwidth is \(h), expected a finite number greater than 0")
             }
-        case .ensemble(let members):
+        case .prior:
+            break
+        case .mix(let members, let weights):
             guard !members.isEmpty else {
-                throw LDLError.invalid("ensemble has no members, expected at least 1")
+                throw LDLError.invalid("mix has no members, expected at least 1")
             }
-            guard depth < Self.maximumEnsembleDepth else {
-                throw LDLError.invalid(
-                    "ensemble is nested more than \(Self.maximumEnsembleDepth) levels deep")
+            guard depth < Self.maximumMixDepth else {
+                throw LDLError.invalid("mix is nested more than \(Self.maximumMixDepth) levels deep")
+            }
+            if let weights {
+                guard weights.count == members.count else {
+                    throw LDLError.invalid("mix has \(members.count) members and \(weights.count) weights, expected one weight per member")
+                }
+                if let i = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                    throw LDLError.invalid("mix weight \(i + 1) is \(weights[i]), expected a finite number of at least 0")
+                }
+                guard weights.reduce(0, +) > 0 else {
+                    throw LDLError.invalid("mix weights sum to 0, expected a positive sum")
+                }
             }
             for (i, m) in members.enumerated() {
                 do {
                     try m.validate(depth: depth + 1)
                 } catch {
                     var e = error
-                    e.message = "ensemble member \(i + 1): " + e.message
+                    e.message = "mix member \(i + 1): " + e.message
                     throw e
                 }
             }

@@ -35,6 +35,8 @@ public final class Model {
     var labels: [Double] = []
     /// Prototype membership (spec step 1), see `Prototypes.swift`.
     var prototypes: Prototypes
+    /// The mean label distribution (`Prior.swift`), until the next `add`.
+    var priorCache: [Double]? = nil
 
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
@@ -105,6 +107,7 @@ public final class Model {
         _ = try Validation.product(count + 1, featureCount, what: "model")
 
         let index = keys.count
+        priorCache = nil
         keys.append(key)
         indexOfKey[key] = index
         rawFeatures.append(contentsOf: features)

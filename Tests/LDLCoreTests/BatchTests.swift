@@ -59,7 +59,7 @@ import Testing
         let count = 40
         let queries = (0..<(count * n)).map { _ in Double.random(in: -1...1, using: &rng) }
         var out = [Double](repeating: 0, count: count * 3)
-        for m in [Method.uaknn(), .aaknn(), .kernel(), .uaknn(UAKNNOptions(prototypes: false)), .ensemble([.uaknn(), .wuaknn()])] {
+        for m in [Method.uaknn(), .aaknn(), .kernel(), .uaknn(UAKNNOptions(prototypes: false)), .mix([.uaknn(), .wuaknn()])] {
             var polls = 0
             let error: LDLError? = queries.withUnsafeBufferPointer { q -> LDLError? in
                 out.withUnsafeMutableBufferPointer { o -> LDLError? in

@@ -7,7 +7,7 @@ import Testing
     static let methods: [Method] = [
         .uaknn(), .uaknn(UAKNNOptions(prototypes: false)), .uaknn(UAKNNOptions(mode: .sampled, seed: 3)),
         .wuaknn(), .aaknn(), .aaknn(k: 1), .kernel(), .kernel(k: 4, bandwidth: 0.5),
-        .ensemble([.uaknn(), .aaknn(k: 3)]),
+        .mix([.uaknn(), .aaknn(k: 3)]),
     ]
 
     /// Random data with deliberate duplicate rows, so that ties must be broken by key.
@@ -163,14 +163,62 @@ import Testing
     }
 }
 
-@Suite struct EnsembleTests {
+@Suite struct MixTests {
     @Test func isTheMeanOfItsMembers() throws {
         let model = try Fixtures.sjaffeModel(0..<100)
         let q = Fixtures.sjaffe.features[150]
         let members: [Method] = [.uaknn(), .aaknn(k: 3), .kernel(), .uaknn(UAKNNOptions(variance: 0.2))]
         let parts = try members.map { try model.predict(q, method: $0) }
         let mean = (0..<6).map { k in parts.map { $0[k] }.reduce(0, +) / Double(members.count) }
-        expectClose(try model.predict(q, method: .ensemble(members)), mean, tolerance: 1e-15)
-        expectClose(try model.predict(q, method: .ensemble([.ensemble(members)])), mean, tolerance: 1e-15)
+        expectClose(try model.predict(q, method: .mix(members)), mean, tolerance: 1e-15)
+        expectClose(try model.predict(q, method: .mix([.mix(members)])), mean, tolerance: 1e-15)
+    }
+}
+
+@Suite struct PriorAndWeightedMixTests {
+    /// NEIGHBOURS.md G3: keys with d = (1,0), (1,0), (0,1) give (2/3, 1/3) for any query.
+    @Test func priorIsTheMeanDistribution() throws {
+        let model = try Model(featureCount: 1, labelCount: 2)
+        try model.add(key: 3, features: [3], labels: [0, 1])
+        try model.add(key: 1, features: [0], labels: [1, 0])
+        try model.add(key: 2, features: [1], labels: [1, 0])
+        for q in [[0.0], [10.0], [-5.0]] {
+            expectClose(try model.predict(q, method: .prior), [2.0 / 3, 1.0 / 3], tolerance: 1e-15)
+        }
+        try model.add(key: 4, features: [2], labels: [0, 1])
+        expectClose(try model.predict([0], method: .prior), [0.5, 0.5], tolerance: 1e-15, "cache follows add")
+    }
+
+    @Test func priorIgnoresInsertionOrder() throws {
+        let rows = IncrementalTests.data(seed: 9, rows: 40, n: 3, l: 4)
+        let a = try Model(featureCount: 3, labelCount: 4)
+        let b = try Model(featureCount: 3, labelCount: 4)
+        for (k, f, d) in rows { try a.add(key: k, features: f, labels: d) }
+        for (k, f, d) in rows.reversed() { try b.add(key: k, features: f, labels: d) }
+        #expect(try a.predict([0, 0, 0], method: .prior) == b.predict([0, 0, 0], method: .prior))
+    }
+
+    /// TUNING.md: a one-member mix equals the member; weights are shares.
+    @Test func weightedMix() throws {
+        let model = try Fixtures.sjaffeModel(0..<100)
+        let q = Fixtures.sjaffe.features[150]
+        let a = try model.predict(q, method: .aaknn(k: 5))
+        let b = try model.predict(q, method: .prior)
+        #expect(try model.predict(q, method: .mix([.aaknn(k: 5)])) == a)
+        #expect(try model.predict(q, method: .mix([.aaknn(k: 5)], weights: [3])) == a)
+        let want = (0..<6).map { 0.25 * a[$0] + 0.75 * b[$0] }
+        expectClose(try model.predict(q, method: .mix([.aaknn(k: 5), .prior], weights: [1, 3])), want, tolerance: 1e-15)
+        expectClose(try model.predict(q, method: .mix([.aaknn(k: 5), .prior], weights: [0.25, 0.75])), want, tolerance: 1e-15)
+        #expect(try model.predict(q, method: .mix([.aaknn(k: 5), .prior], weights: [1, 0])) == a)
+    }
+
+    @Test func badWeightsAreRefused() throws {
+        let model = try Fixtures.sjaffeModel(0..<20)
+        let q = Fixtures.sjaffe.features[150]
+        for w: [Double] in [[1], [1, -1], [0, 0], [1, .nan], [1, .infinity]] {
+            expectError(.invalidParameter, "weights \(w)") {
+                _ = try model.predict(q, method: .mix([.prior, .aaknn()], weights: w))
+            }
+        }
     }
 }

@@ -58,7 +58,7 @@ import Testing
                 k: Int.random(in: -1...8, using: &rng),
                 bandwidth: Bool.random(using: &rng) ? nil : pick(Double.random(in: 0.1...3, using: &rng), [0, -1, .nan]))
         default:
-            return .ensemble((0..<Int.random(in: 0...3, using: &rng)).map { _ in method(&rng, depth: depth + 1) })
+            return .mix((0..<Int.random(in: 0...3, using: &rng)).map { _ in method(&rng, depth: depth + 1) })
         }
     }
 
@@ -70,8 +70,9 @@ import Testing
                 && o.softmaxBase.isFinite && o.softmaxBase > 1 && o.temperature.isFinite && o.temperature > 0
         case .wuaknn(let b): return b.isFinite && b > 1
         case .aaknn(let k): return k >= 1
+        case .prior: return true
         case .kernel(let k, let h): return k >= 1 && (h.map { $0.isFinite && $0 > 0 } ?? true)
-        case .ensemble(let ms): return !ms.isEmpty && ms.allSatisfy(valid)
+        case .mix(let ms, _): return !ms.isEmpty && ms.allSatisfy(valid)
         }
     }
 
@@ -79,8 +80,8 @@ import Testing
         switch m {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .kernel: return false
-        case .ensemble(let ms): return ms.contains(where: needsPrototypes)
+        case .aaknn, .kernel, .prior: return false
+        case .mix(let ms, _): return ms.contains(where: needsPrototypes)
         }
     }
 

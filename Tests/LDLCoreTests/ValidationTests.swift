@@ -82,16 +82,16 @@ import Testing
             ("kernel k 0", .kernel(k: 0)),
             ("kernel bandwidth 0", .kernel(k: 3, bandwidth: 0)),
             ("kernel bandwidth nan", .kernel(k: 3, bandwidth: .nan)),
-            ("empty ensemble", .ensemble([])),
-            ("bad member", .ensemble([.uaknn(), .aaknn(k: 0)])),
+            ("empty mix", .mix([])),
+            ("bad member", .mix([.uaknn(), .aaknn(k: 0)])),
         ]
         for (what, method) in bad {
             expectError(.invalidParameter, what) { _ = try model.predict(q, method: method) }
             expectError(.invalidParameter, what) { _ = try model.predictBatch(q, count: 1, method: method) }
         }
         var deep = Method.uaknn()
-        for _ in 0...Method.maximumEnsembleDepth { deep = .ensemble([deep]) }
-        expectError(.invalidParameter, "deep ensemble") { _ = try model.predict(q, method: deep) }
+        for _ in 0...Method.maximumMixDepth { deep = .mix([deep]) }
+        expectError(.invalidParameter, "deep mix") { _ = try model.predict(q, method: deep) }
         expectError(.invalidParameter, "explain temperature") { _ = try model.explain(q, options: UAKNNOptions(temperature: 0)) }
         // Extreme but valid parameters give finite distributions.
         for method: Method in [
@@ -131,7 +131,7 @@ import Testing
         try uniform.add(key: 1, features: [1, 2], labels: [0.5, 0.5])
         try uniform.add(key: 2, features: [3, 1], labels: [0.5, 0.5])
         #expect(uniform.prototypeSizes == [0, 0])
-        for m: Method in [.uaknn(), .wuaknn(), .ensemble([.aaknn(), .uaknn()])] {
+        for m: Method in [.uaknn(), .wuaknn(), .mix([.aaknn(), .uaknn()])] {
             expectError(.notReady, "prototypes \(m)") { _ = try uniform.predict([1, 2], method: m) }
         }
         expectError(.notReady, "explain prototypes") { _ = try uniform.explain([1, 2]) }
