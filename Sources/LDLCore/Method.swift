@@ -5,10 +5,10 @@ public enum Method: Sendable, Equatable {
     /// The paper's baseline without uncertainty: `w = softmax_β(μ)`, prediction `Σ w_j D_j`.
     case wuaknn(softmaxBase: Double = 2)
     /// The mean of the label distributions of the `k` nearest samples (Euclidean).
-    case aaknn(k: Int = 5)
+    case aaknn(k: Int = Method.defaultK.aaknn)
     /// Gaussian-kernel weighted mean over the `k` nearest samples (Euclidean);
     /// `bandwidth` nil: `s²` is the squared distance to the k-th neighbour.
-    case kernel(k: Int = 32, bandwidth: Double? = nil)
+    case kernel(k: Int = Method.defaultK.kernel, bandwidth: Double? = nil)
     /// The mean of the model's label distributions, whatever the query
     /// (TUNING.md "Prior"): the baseline every comparison shows.
     case prior
@@ -21,6 +21,19 @@ public enum Method: Sendable, Equatable {
     /// The deepest nesting of mixtures accepted (recursion is bounded).
     public static let maximumMixDepth = 8
 
+    /// The method a model uses when nothing names one.
+    public static let defaultMethod = Method.uaknn()
+
+    /// The default k of the neighbour methods.
+    public static let defaultK = (aaknn: 5, kernel: 32)
+
+    /// The names `parseName` accepts (besides aliases).
+    public static let names = ["uaknn", "wuaknn", "aaknn", "kernel", "prior", "mix"]
+
+    /// The paper's ensemble (section 6, its Fig. 2 grid), a mix's members when
+    /// none are given: UAKNN with these variances, equal weights.
+    public static let paperEnsembleVariances: [Double] = [0.1, 0.3, 0.5, 0.7, 0.9]
+
     /// The method of a name, with default parameters: `uaknn`, `wuaknn`,
     /// `aaknn`, `kernel` (ASCII case ignored; `aa-knn`, `aa_knn` and
     /// `kernel_knn`, `kernelknn` are accepted too).
@@ -32,9 +45,10 @@ public enum Method: Sendable, Equatable {
         case "aaknn", "aa-knn", "aa_knn": return .aaknn()
         case "kernel", "kernel_knn", "kernelknn", "kernel-knn": return .kernel()
         case "prior": return .prior
+        case "mix": return .mix(paperEnsembleVariances.map { .uaknn(UAKNNOptions(variance: $0)) })
         default:
             throw LDLError.invalid(
-                "unknown method \"\(name)\"", hint: "Valid methods are: uaknn, wuaknn, aaknn, kernel, prior, mix.")
+                "unknown method \"\(name)\"", hint: "Valid methods are: \(names.joined(separator: ", ")).")
         }
     }
 

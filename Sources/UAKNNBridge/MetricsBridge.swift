@@ -57,19 +57,25 @@ public func uaknn_metric(
     }
 }
 
-/// The six standard metrics (MetricKind.standard order) into `out[0..<6]`.
+/// The six standard metrics (MetricKind.standard order) into `out`, which
+/// has room for `capacity` values.
 @_cdecl("uaknn_metrics_standard")
 public func uaknn_metrics_standard(
     _ truth: UnsafePointer<Double>?, _ truthLength: Int32,
     _ prediction: UnsafePointer<Double>?, _ predictionLength: Int32,
-    _ out: UnsafeMutablePointer<Double>?, _ error: UnsafeMutablePointer<uaknn_error>?
+    _ out: UnsafeMutablePointer<Double>?, _ capacity: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
         let a = try buffer(truth, truthLength, name: "truth")
         let b = try buffer(prediction, predictionLength, name: "prediction")
-        guard let out else { throw LDLError(.internal, "metrics output is a null pointer") }
         try Metrics.standard(
             truth: a, prediction: b,
-            into: UnsafeMutableBufferPointer(start: out, count: MetricKind.standard.count))
+            into: try output(out, capacity: Int64(capacity), needed: MetricKind.standard.count))
     }
+}
+
+/// The number of standard metrics (the shim sizes its buffers by it).
+@_cdecl("uaknn_metrics_standard_count")
+public func uaknn_metrics_standard_count() -> Int32 {
+    Int32(MetricKind.standard.count)
 }

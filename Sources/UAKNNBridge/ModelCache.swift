@@ -1,28 +1,119 @@
 import LDLCore
 import UAKNNBridgeABI
 
+/// What this backend holds of one model: its samples (nil until the shim
+/// loads them), its options as the catalog last said, and the method the
+/// latest call's arguments resolved to (a statement calls with the same
+/// arguments row after row: parse them once).
+final class CacheEntry {
+    var model: Model?
+    var options = Settings()
+    /// The options' JSON text, to skip parsing when it did not change.
+    var optionsText = ""
+    /// The configuration uaknn_tune() chose (an options object), if any.
+    var tuned: JSONValue?
+    var tunedText = ""
+    /// The method of the last call's arguments, and those arguments.
+    var memo: (arguments: [ArgumentKey], method: Method)?
+
+    func loaded() throws(LDLError) -> Model {
+        guard let model else { throw LDLError(.internal, "model is not loaded") }
+        return model
+    }
+
+    /// The method a call's arguments name over the model's options.
+    func method(_ args: UnsafePointer<uaknn_arg>?, _ count: Int32) throws(LDLError) -> Method {
+        let key = try ArgumentKey.of(args, count)
+        if let memo, memo.arguments == key { return memo.method }
+        let method = try options.overlaid(by: try callSettings(args, count)).method(tuned: tuned)
+        memo = (key, method)
+        return method
+    }
+}
+
+/// An argument as a comparable value, to recognise a repeated call.
+struct ArgumentKey: Equatable {
+    var parameter: Int32
+    var kind: Int32
+    var bits: UInt64
+    var bytes: [UInt8]
+
+    static func of(_ args: UnsafePointer<uaknn_arg>?, _ count: Int32) throws(LDLError) -> [ArgumentKey] {
+        guard count > 0, let args else { return [] }
+        var keys: [ArgumentKey] = []
+        keys.reserveCapacity(Int(count))
+        for i in 0..<Int(count) {
+            let a = args[i]
+            var bytes: [UInt8] = []
+            if a.text != nil, a.length > 0, let text = a.text {
+                bytes = text.withMemoryRebound(to: UInt8.self, capacity: Int(a.length)) {
+                    Array(UnsafeBufferPointer(start: $0, count: Int(a.length)))
+                }
+            }
+            if a.count > 0 {
+                for x in try buffer(a.numbers, a.count, name: "array argument") {
+                    withUnsafeBytes(of: x.bitPattern) { bytes.append(contentsOf: $0) }
+                }
+            }
+            let bits = a.number.bitPattern ^ UInt64(bitPattern: a.integer) ^ (a.boolean ? 1 : 0)
+            keys.append(ArgumentKey(parameter: a.parameter, kind: a.kind, bits: bits, bytes: bytes))
+        }
+        return keys
+    }
+}
+
 /// The models this backend holds, by model id. A PostgreSQL backend runs one
 /// thread, and only the shim calls in, so a plain global serves.
 ///
 /// The shim decides what is current (it reads the catalog in the statement's
-/// snapshot); this side only holds samples and predicts from them.
-nonisolated(unsafe) var cachedModels: [Int64: Model] = [:]
+/// snapshot); this side only holds samples and options and predicts.
+nonisolated(unsafe) var cacheEntries: [Int64: CacheEntry] = [:]
 
-func cachedModel(_ id: Int64) throws(LDLError) -> Model {
-    guard let model = cachedModels[id] else {
-        throw LDLError(.internal, "model \(id) is not loaded")
-    }
-    return model
+func cacheEntry(_ id: Int64) -> CacheEntry {
+    if let entry = cacheEntries[id] { return entry }
+    let entry = CacheEntry()
+    cacheEntries[id] = entry
+    return entry
 }
 
-/// Replaces the model `id` with an empty one of N features and L labels.
+func cachedEntry(_ id: Int64) throws(LDLError) -> CacheEntry {
+    guard let entry = cacheEntries[id] else { throw LDLError(.internal, "model \(id) is not loaded") }
+    return entry
+}
+
+func cachedModel(_ id: Int64) throws(LDLError) -> Model {
+    try cachedEntry(id).loaded()
+}
+
+/// Replaces the model `id`'s samples with an empty model of N features and L labels.
 @_cdecl("uaknn_cache_reset")
 public func uaknn_cache_reset(
     _ id: Int64, _ n: Int32, _ l: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
-        cachedModels[id] = nil  // free the old samples before the new ones arrive
-        cachedModels[id] = try Model(featureCount: Int(n), labelCount: Int(l))
+        let entry = cacheEntry(id)
+        entry.model = nil  // free the old samples before the new ones arrive
+        entry.model = try Model(featureCount: Int(n), labelCount: Int(l))
+    }
+}
+
+/// Sets the model's options and tuned configuration (JSON text; tuned NULL:
+/// none). Parses only what changed.
+@_cdecl("uaknn_cache_configure")
+public func uaknn_cache_configure(
+    _ id: Int64, _ options: UnsafePointer<CChar>?, _ optionsLength: Int32,
+    _ tuned: UnsafePointer<CChar>?, _ tunedLength: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let entry = cacheEntry(id)
+        let optionsText = try utf8String(options, optionsLength)
+        let tunedText = tuned == nil ? "" : try utf8String(tuned, tunedLength)
+        guard optionsText != entry.optionsText || tunedText != entry.tunedText else { return }
+        entry.memo = nil
+        entry.options = optionsText.isEmpty ? Settings() : try Settings.options(try JSONValue.parse(optionsText))
+        entry.optionsText = optionsText
+        entry.tuned = tunedText.isEmpty ? nil : try JSONValue.parse(tunedText)
+        entry.tunedText = tunedText
     }
 }
 
@@ -52,17 +143,25 @@ public func uaknn_cache_add(
     }
 }
 
+/// Forgets the model `id` altogether: samples, options, memo.
 @_cdecl("uaknn_cache_drop")
 public func uaknn_cache_drop(_ id: Int64) {
-    cachedModels[id] = nil
+    cacheEntries[id] = nil
 }
 
-/// Rows and bytes of a cached model; false when it is not cached.
+/// Frees the model `id`'s samples (evicted, or a load failed half way),
+/// keeping its options.
+@_cdecl("uaknn_cache_unload")
+public func uaknn_cache_unload(_ id: Int64) {
+    cacheEntries[id]?.model = nil
+}
+
+/// Rows and bytes of a cached model; false when it holds no samples.
 @_cdecl("uaknn_cache_stats")
 public func uaknn_cache_stats(
     _ id: Int64, _ rows: UnsafeMutablePointer<Int64>?, _ bytes: UnsafeMutablePointer<Int64>?
 ) -> Bool {
-    guard let model = cachedModels[id] else { return false }
+    guard let model = cacheEntries[id]?.model else { return false }
     rows?.pointee = Int64(model.count)
     bytes?.pointee = Int64(model.memoryBytes)
     return true

@@ -1,102 +1,110 @@
 import LDLCore
 import UAKNNBridgeABI
 
-extension uaknn_text {
-    /// The text, or nil when not given.
-    func string() throws(LDLError) -> String? {
-        guard data != nil else { return nil }
-        return try utf8String(data, length)
+// The parameters of a call, as the shim passes them: (index, value) pairs
+// named by the SQL function's argument names. Everything about a parameter
+// (name, type, range, default, which methods read it) is the core's
+// `Parameter.all`; this file only converts C values.
+
+extension uaknn_arg {
+    /// The value, as the core's declared types take it.
+    func value() throws(LDLError) -> ParameterValue {
+        switch uaknn_value_kind(rawValue: UInt32(bitPattern: kind)) {
+        case UAKNN_VALUE_TEXT: return .text(try utf8String(text, length))
+        case UAKNN_VALUE_NUMBER: return .number(number)
+        case UAKNN_VALUE_INTEGER: return .integer(integer)
+        case UAKNN_VALUE_BOOLEAN: return .boolean(boolean)
+        case UAKNN_VALUE_JSON: return .json(try JSONValue.parse(try utf8String(text, length)))
+        case UAKNN_VALUE_NUMBERS: return .numbers(Array(try buffer(numbers, count, name: "array argument")))
+        default: throw LDLError(.internal, "argument kind \(kind) is unknown")
+        }
     }
 }
 
-extension uaknn_params {
-    func has(_ bit: Int) -> Bool { given & UInt32(truncatingIfNeeded: bit) != 0 }
-
-    /// The method these parameters name, with every given parameter that
-    /// applies to it; the rest keep the spec's defaults. Parameters that do
-    /// not apply to the method (k for UAKNN, say) are ignored, so that one
-    /// model's options can serve every method.
-    func method() throws(LDLError) -> Method {
-        let method = try Method.parseName(try self.method.string() ?? "uaknn")
-        let result: Method
-        switch method {
-        case .uaknn:
-            result = .uaknn(try uaknnOptions())
-        case .wuaknn:
-            result = .wuaknn(softmaxBase: has(UAKNN_GIVEN_SOFTMAX_BASE) ? softmax_base : 2)
-        case .aaknn:
-            result = .aaknn(k: try k(default: 5))
-        case .kernel:
-            result = .kernel(
-                k: try k(default: 32), bandwidth: has(UAKNN_GIVEN_BANDWIDTH) ? bandwidth : nil)
-        case .prior, .mix:
-            result = method
+/// The settings of a call's arguments (`count` of them at `args`).
+func callSettings(_ args: UnsafePointer<uaknn_arg>?, _ count: Int32) throws(LDLError) -> Settings {
+    var settings = Settings()
+    guard count > 0 else { return settings }
+    guard let args else { throw LDLError(.internal, "arguments are a null pointer") }
+    let all = Parameter.all
+    for i in 0..<Int(count) {
+        let arg = args[i]
+        guard arg.parameter >= 0, Int(arg.parameter) < all.count else {
+            throw LDLError(.internal, "parameter index \(arg.parameter) out of range")
         }
-        try result.validate()
-        return result
+        try settings.set(all[Int(arg.parameter)].name, try arg.value())
     }
-
-    func uaknnOptions() throws(LDLError) -> UAKNNOptions {
-        var o = UAKNNOptions()
-        if has(UAKNN_GIVEN_VARIANCE) { o.variance = variance }
-        if has(UAKNN_GIVEN_SAMPLES) {
-            guard samples >= 1, samples <= Int64(UAKNNOptions.maximumSamples) else {
-                throw LDLError.invalid(
-                    "samples is \(samples), expected an integer from 1 to \(UAKNNOptions.maximumSamples)")
-            }
-            o.samples = Int(samples)
-        }
-        if has(UAKNN_GIVEN_PERTURBATION_RATIO) { o.perturbationRatio = perturbation_ratio }
-        if has(UAKNN_GIVEN_SOFTMAX_BASE) { o.softmaxBase = softmax_base }
-        if has(UAKNN_GIVEN_TEMPERATURE) { o.temperature = temperature }
-        if let name = try mode.string() { o.mode = try .parse(name) }
-        if has(UAKNN_GIVEN_SEED) { o.seed = UInt64(bitPattern: seed) }
-        if let name = try normalization.string() { o.normalization = try .parse(name) }
-        if has(UAKNN_GIVEN_PROTOTYPES) { o.prototypes = prototypes }
-        if has(UAKNN_GIVEN_PERTURBATION) { o.perturbation = perturbation }
-        try o.validate()
-        return o
-    }
-
-    /// The largest k: a batch keeps k candidates per query of a block, so
-    /// k bounds the memory one call may take inside a backend.
-    static let maximumK: Int64 = 10_000
-
-    func k(default value: Int) throws(LDLError) -> Int {
-        guard has(UAKNN_GIVEN_K) else { return value }
-        guard k >= 1, k <= Self.maximumK else {
-            throw LDLError.invalid("k is \(k), expected an integer from 1 to \(Self.maximumK)")
-        }
-        return Int(k)
-    }
+    return settings
 }
 
-/// Parses and range-checks parameters (model options at creation, say).
-@_cdecl("uaknn_params_check")
-public func uaknn_params_check(
-    _ params: UnsafePointer<uaknn_params>?, _ error: UnsafeMutablePointer<uaknn_error>?
+/// The index of the parameter named `name` (`length` bytes), or -1.
+@_cdecl("uaknn_parameter_lookup")
+public func uaknn_parameter_lookup(_ name: UnsafePointer<CChar>?, _ length: Int32) -> Int32 {
+    guard let text = try? utf8String(name, length) else { return -1 }
+    return Int32(Parameter.all.firstIndex { $0.name == text } ?? -1)
+}
+
+@_cdecl("uaknn_parameter_count")
+public func uaknn_parameter_count() -> Int32 {
+    Int32(Parameter.all.count)
+}
+
+/// Describes parameter `index` into `info`; false for an index out of range.
+@_cdecl("uaknn_parameter_describe")
+public func uaknn_parameter_describe(_ index: Int32, _ info: UnsafeMutablePointer<uaknn_parameter_info>?) -> Bool {
+    let all = Parameter.all
+    guard index >= 0, Int(index) < all.count, let info else { return false }
+    let p = all[Int(index)]
+    copyCString(p.name, into: &info.pointee.name)
+    copyCString(p.type.rawValue, into: &info.pointee.type)
+    copyCString(p.scope.rawValue, into: &info.pointee.scope)
+    copyCString(p.methods.joined(separator: ", "), into: &info.pointee.methods)
+    copyCString(p.defaultText, into: &info.pointee.default_value)
+    copyCString(p.rangeText, into: &info.pointee.range)
+    copyCString(p.summary, into: &info.pointee.summary)
+    return true
+}
+
+/// Checks a model's options (JSON text): known names, JSON types, ranges,
+/// for every method (so that the options serve whichever method a call picks).
+@_cdecl("uaknn_options_check")
+public func uaknn_options_check(
+    _ json: UnsafePointer<CChar>?, _ length: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
-        guard let params else { throw LDLError(.internal, "parameters are a null pointer") }
-        // Every parameter is checked whatever the method, so that a model's
-        // options are all valid for every method when it is created.
-        let p = params.pointee
-        _ = try p.method()
-        _ = try p.uaknnOptions()
-        try Method.wuaknn(softmaxBase: p.has(UAKNN_GIVEN_SOFTMAX_BASE) ? p.softmax_base : 2).validate()
-        try Method.kernel(k: try p.k(default: 32), bandwidth: p.has(UAKNN_GIVEN_BANDWIDTH) ? p.bandwidth : nil)
-            .validate()
+        try Settings.options(try JSONValue.parse(try utf8String(json, length))).validateAll()
     }
 }
 
-/// Checks a sample against a model's N and L (negative: not fixed yet).
+/// Checks the parameters of a call (uaknn_check_parameters, as the 0.1.0
+/// SQL's option check calls it).
+@_cdecl("uaknn_args_check")
+public func uaknn_args_check(
+    _ args: UnsafePointer<uaknn_arg>?, _ count: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        try callSettings(args, count).validateAll()
+    }
+}
+
+/// The options of the model whose rows the last checks were for (a trigger
+/// checks row after row of one model: parse its options once).
+nonisolated(unsafe) var sampleOptions: (text: String, settings: Settings) = ("", Settings())
+
+/// Checks a sample against a model's N and L (negative: not fixed yet) and
+/// its options (JSON text; length 0: none).
 @_cdecl("uaknn_sample_check")
 public func uaknn_sample_check(
     _ features: UnsafePointer<Double>?, _ featureLength: Int32,
     _ labels: UnsafePointer<Double>?, _ labelLength: Int32,
-    _ n: Int32, _ l: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
+    _ n: Int32, _ l: Int32, _ options: UnsafePointer<CChar>?, _ optionsLength: Int32,
+    _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
+        let text = try utf8String(options, optionsLength)
+        if text != sampleOptions.text {
+            sampleOptions = (text, text.isEmpty ? Settings() : try Settings.options(try JSONValue.parse(text)))
+        }
         try Model.checkSample(
             features: try buffer(features, featureLength, name: "features"),
             labels: try buffer(labels, labelLength, name: "labels"),

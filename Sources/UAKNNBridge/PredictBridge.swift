@@ -4,30 +4,29 @@ import UAKNNBridgeABI
 // Predictions from a cached model. Buffers are the shim's (palloc'd), sized
 // by the model's N and L, which the shim knows from the catalog.
 
-func parameters(_ params: UnsafePointer<uaknn_params>?) throws(LDLError) -> uaknn_params {
-    guard let params else { throw LDLError(.internal, "parameters are a null pointer") }
-    return params.pointee
-}
-
-func output(_ pointer: UnsafeMutablePointer<Double>?, _ count: Int) throws(LDLError) -> UnsafeMutableBufferPointer<Double> {
+/// The caller's output buffer of `capacity` values, checked to hold `needed`.
+func output(_ pointer: UnsafeMutablePointer<Double>?, capacity: Int64, needed: Int) throws(LDLError)
+    -> UnsafeMutableBufferPointer<Double>
+{
     guard let pointer else { throw LDLError(.internal, "output is a null pointer") }
-    return UnsafeMutableBufferPointer(start: pointer, count: count)
+    guard capacity >= 0, Int(capacity) >= needed else {
+        throw LDLError(.internal, "output has room for \(capacity) values, \(needed) needed")
+    }
+    return UnsafeMutableBufferPointer(start: pointer, count: needed)
 }
 
 /// One prediction: a batch of one, so that a long one (sampled mode on many
 /// labels) polls `interrupted` like a batch does.
 @_cdecl("uaknn_cache_predict")
 public func uaknn_cache_predict(
-    _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ params: UnsafePointer<uaknn_params>?,
-    _ out: UnsafeMutablePointer<Double>?, _ l: Int32, _ interrupted: uaknn_interrupt_fn?,
+    _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ args: UnsafePointer<uaknn_arg>?,
+    _ nargs: Int32, _ out: UnsafeMutablePointer<Double>?, _ capacity: Int64, _ interrupted: uaknn_interrupt_fn?,
     _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
-        let model = try cachedModel(id)
-        let method = try parameters(params).method()
-        guard Int(l) == model.labelCount else {
-            throw LDLError(.internal, "output has \(l) elements, model has \(model.labelCount) labels")
-        }
+        let entry = try cachedEntry(id)
+        let model = try entry.loaded()
+        let method = try entry.method(args, nargs)
         let features = try buffer(query, n, name: "features")
         // Checked here so that the messages name no query number.
         guard features.count == model.featureCount else {
@@ -39,7 +38,7 @@ public func uaknn_cache_predict(
                 "feature vector element \(i + 1) is \(features[i].isNaN ? "NaN" : "infinite"), expected a finite number")
         }
         try model.predictBatch(
-            features, count: 1, method: method, into: try output(out, Int(l)),
+            features, count: 1, method: method, into: try output(out, capacity: capacity, needed: model.labelCount),
             isCancelled: { interrupted?() ?? false })
     }
 }
@@ -48,12 +47,13 @@ public func uaknn_cache_predict(
 @_cdecl("uaknn_cache_predict_batch")
 public func uaknn_cache_predict_batch(
     _ id: Int64, _ queries: UnsafePointer<Double>?, _ count: Int32, _ n: Int32,
-    _ params: UnsafePointer<uaknn_params>?, _ out: UnsafeMutablePointer<Double>?,
+    _ args: UnsafePointer<uaknn_arg>?, _ nargs: Int32, _ out: UnsafeMutablePointer<Double>?, _ capacity: Int64,
     _ interrupted: uaknn_interrupt_fn?, _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
-        let model = try cachedModel(id)
-        let method = try parameters(params).method()
+        let entry = try cachedEntry(id)
+        let model = try entry.loaded()
+        let method = try entry.method(args, nargs)
         guard count >= 0, n >= 0 else { throw LDLError(.internal, "negative batch shape") }
         guard Int(n) == model.featureCount else {
             throw LDLError.invalid("feature vectors have \(n) elements, model expects \(model.featureCount)")
@@ -64,20 +64,22 @@ public func uaknn_cache_predict_batch(
             ?? UnsafeBufferPointer(start: nil, count: 0)
         try model.predictBatch(
             queryBuffer, count: Int(count), method: method,
-            into: try output(out, outputs), isCancelled: { interrupted?() ?? false })
+            into: try output(out, capacity: capacity, needed: outputs), isCancelled: { interrupted?() ?? false })
     }
 }
 
 /// The UAKNN intermediates, one row per prototype (at most `capacity`).
 @_cdecl("uaknn_cache_explain")
 public func uaknn_cache_explain(
-    _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ params: UnsafePointer<uaknn_params>?,
-    _ rows: UnsafeMutablePointer<uaknn_explain_row>?, _ capacity: Int32,
+    _ id: Int64, _ query: UnsafePointer<Double>?, _ n: Int32, _ args: UnsafePointer<uaknn_arg>?,
+    _ nargs: Int32, _ rows: UnsafeMutablePointer<uaknn_explain_row>?, _ capacity: Int32,
     _ count: UnsafeMutablePointer<Int32>?, _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
-        let model = try cachedModel(id)
-        let options = try parameters(params).uaknnOptions()
+        let entry = try cachedEntry(id)
+        let model = try entry.loaded()
+        // Explain shows UAKNN whatever the model's method: its parameters only.
+        let options = entry.options.overlaid(by: try callSettings(args, nargs)).uaknnOptions()
         let parts = try model.explain(try buffer(query, n, name: "features"), options: options)
         guard let rows, parts.count <= Int(capacity) else {
             throw LDLError(.internal, "explanation has \(parts.count) rows, room for \(capacity)")

@@ -9,15 +9,17 @@
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 
-#include "uaknn_shim.h"
+#include "shim.h"
 
 /*
- * Returns the values of a one-dimensional float8[] (or real[], converted)
- * without NULLs, and its length. Values are checked by the Swift side, which
- * knows what they mean.
+ * The values of a one-dimensional float8[] (or real[]) without NULLs, and
+ * its length. A view: for float8[] it points into the array itself (never
+ * write or free it; it lives as long as the array), for real[] into a
+ * palloc'd copy converted to double. Values are checked by the Swift side,
+ * which knows what they mean.
  */
-double *
-uaknn_float8_array(ArrayType *array, const char *name, int *length)
+const double *
+uaknn_float8_view(ArrayType *array, const char *name, int *length)
 {
 	int			n;
 

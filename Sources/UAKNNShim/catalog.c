@@ -2,44 +2,43 @@
  * catalog.c
  *     Resolves a model by name and keeps the backend's cache of it current.
  *
- * The catalog row is read at most once per snapshot: a statement that calls
- * uaknn_predict() for a million rows reads it once. When the version there
- * differs from the cached one, load.c catches up (inserted rows only, or a
- * full reload). The caller's SELECT privilege on the source table is checked
- * on every call, since one backend serves several roles over its life.
+ * The model's catalog row is read in C (an index scan in the statement's
+ * snapshot, no SQL), at most once per snapshot: a statement that calls
+ * uaknn_predict() for a million rows reads it once. load.c then brings the
+ * cached rows up to that snapshot through the change log. The caller's
+ * SELECT privilege on the source table is checked on every call, since one
+ * backend serves several roles over its life.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_type.h"
-#include "commands/extension.h"
-#include "executor/spi.h"
+#include "catalog/pg_collation.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-#include "uaknn_bridge.h"
-#include "uaknn_model.h"
-#include "uaknn_shim.h"
+#include "bridge.h"
+#include "catalog.h"
+#include "extension.h"
+#include "load.h"
+#include "shim.h"
 
 static ModelEntry *entries = NULL;
-
-/*
- * Saved plans of the extension's own queries, and the extension they were
- * prepared for: DROP and CREATE EXTENSION (maybe in another schema) in the
- * same backend must not leave them pointing at the old tables.
- */
-static Oid	plans_extension = InvalidOid;
-static SPIPlanPtr catalog_plan = NULL;
-static SPIPlanPtr change_plan = NULL;
+/* The installation of the extension the entries belong to. */
+static Oid	entries_extension = InvalidOid;
 
 ModelEntry *
 uaknn_model_entries(void)
@@ -47,35 +46,92 @@ uaknn_model_entries(void)
 	return entries;
 }
 
-/*
- * The extension's schema, quoted for SQL; palloc'd. Needs an SPI connection
- * (PostgreSQL 15 exports no get_extension_schema()).
- */
-char *
-uaknn_extension_schema(void)
-{
-	const char *sql = "SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e "
-		"JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'uaknn'";
-
-	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("extension \"uaknn\" is not installed in this database")));
-	return pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
-}
-
-/* The role that owns the extension (and its catalog). Needs SPI. */
-Oid
-uaknn_extension_owner(void)
+/* A text or jsonb column as a C string, or NULL. */
+static char *
+text_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum, bool json)
 {
 	bool		isnull;
+	Datum		d;
 
-	if (SPI_execute("SELECT extowner FROM pg_catalog.pg_extension WHERE extname = 'uaknn'", true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("extension \"uaknn\" is not installed in this database")));
-	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (attnum == InvalidAttrNumber)
+		return NULL;
+	d = heap_getattr(tuple, attnum, desc, &isnull);
+	if (isnull)
+		return NULL;
+	if (json)
+	{
+		Jsonb	   *j = DatumGetJsonbP(d);
+
+		return JsonbToCString(NULL, &j->root, VARSIZE(j));
+	}
+	if (TupleDescAttr(desc, attnum - 1)->atttypid == NAMEOID)
+		return pstrdup(NameStr(*DatumGetName(d)));
+	return TextDatumGetCString(d);
+}
+
+static int32
+int4_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	return isnull ? -1 : DatumGetInt32(d);
+}
+
+/* Reads the row an index key finds in `snapshot`; false when there is none. */
+static bool
+read_row(Oid index, ScanKey key, Snapshot snapshot, ModelRow *row)
+{
+	const UaknnCatalog *cat = uaknn_catalog();
+	Relation	rel = table_open(cat->model, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	SysScanDesc scan = systable_beginscan(rel, index, true, snapshot, 1, key);
+	HeapTuple	tuple = systable_getnext(scan);
+	bool		found = HeapTupleIsValid(tuple);
+
+	if (found)
+	{
+		bool		isnull;
+
+		row->id = DatumGetInt64(heap_getattr(tuple, cat->m_id, desc, &isnull));
+		row->name = text_column(tuple, desc, cat->m_name, false);
+		row->source = DatumGetObjectId(heap_getattr(tuple, cat->m_source, desc, &isnull));
+		row->key_column = text_column(tuple, desc, cat->m_key, false);
+		row->features_column = text_column(tuple, desc, cat->m_features, false);
+		row->labels_column = text_column(tuple, desc, cat->m_labels, false);
+		row->n = int4_column(tuple, desc, cat->m_n);
+		row->l = int4_column(tuple, desc, cat->m_l);
+		row->version = DatumGetInt64(heap_getattr(tuple, cat->m_version, desc, &isnull));
+		row->options = text_column(tuple, desc, cat->m_options, true);
+		row->tuned = text_column(tuple, desc, cat->m_tuned, true);
+		if (row->options == NULL)
+			row->options = pstrdup("{}");
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* The catalog row of the model `name` as `snapshot` sees it. */
+bool
+uaknn_model_row_by_name(const char *name, Snapshot snapshot, ModelRow *row)
+{
+	ScanKeyData key;
+
+	/* systable scans take heap attribute numbers. */
+	ScanKeyEntryInitialize(&key, 0, uaknn_catalog()->m_name, BTEqualStrategyNumber, InvalidOid,
+						   DEFAULT_COLLATION_OID, F_TEXTEQ, CStringGetTextDatum(name));
+	return read_row(uaknn_catalog()->model_by_name, &key, snapshot, row);
+}
+
+/* The catalog row of model `id` as `snapshot` sees it. */
+bool
+uaknn_model_row_by_id(int64 id, Snapshot snapshot, ModelRow *row)
+{
+	ScanKeyData key;
+
+	ScanKeyInit(&key, uaknn_catalog()->m_id, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+	return read_row(uaknn_catalog()->model_by_id, &key, snapshot, row);
 }
 
 static Snapshot
@@ -136,45 +192,39 @@ find_entry(const char *name)
 		return e;
 	e = MemoryContextAllocZero(TopMemoryContext, sizeof(ModelEntry));
 	e->name = MemoryContextStrdup(TopMemoryContext, name);
-	e->loaded_version = -1;
 	e->next = entries;
 	entries = e;
 	return e;
 }
 
-/* Frees the column names and option strings read from the catalog. */
 static void
-clear_metadata(ModelEntry *e)
+replace_string(char **field, const char *value)
 {
-	char	  **strings[] = {&e->key_column, &e->features_column, &e->labels_column,
-	&e->default_text[0], &e->default_text[1], &e->default_text[2]};
+	if (*field)
+		pfree(*field);
+	*field = value ? MemoryContextStrdup(TopMemoryContext, value) : NULL;
+}
 
-	for (int i = 0; i < lengthof(strings); i++)
-	{
-		if (*strings[i])
-			pfree(*strings[i]);
-		*strings[i] = NULL;
-	}
-	memset(&e->defaults, 0, sizeof(e->defaults));
+/* Frees an entry's cached rows but keeps what it knows of the catalog. */
+void
+uaknn_model_unload(ModelEntry *e)
+{
+	if (e->id != 0)
+		uaknn_cache_unload(e->id);
+	uaknn_log_view_invalidate(&e->view);
+	e->checked.valid = false;
 }
 
 /* Forgets a previous catalog row altogether, with its cached samples. */
 static void
 forget(ModelEntry *e)
 {
-	clear_metadata(e);
 	if (e->id != 0)
 		uaknn_cache_drop(e->id);
-	if (e->load_all)
-		SPI_freeplan(e->load_all);
-	if (e->load_keys)
-		SPI_freeplan(e->load_keys);
-	e->load_all = e->load_keys = NULL;
-	if (e->load_relation)
-		pfree(e->load_relation);
-	e->load_relation = NULL;
+	uaknn_model_forget_plans(e);
 	e->id = 0;
-	e->loaded_version = -1;
+	uaknn_log_view_invalidate(&e->view);
+	e->checked.valid = false;
 }
 
 /* Unlinks and frees an entry, with its cached samples. */
@@ -192,144 +242,26 @@ drop_entry(ModelEntry *e)
 		}
 	if (e->checked.xids)
 		pfree(e->checked.xids);
+	if (e->view.xids)
+		pfree(e->view.xids);
+	if (e->view.own_versions)
+		pfree(e->view.own_versions);
+	replace_string(&e->key_column, NULL);
+	replace_string(&e->features_column, NULL);
+	replace_string(&e->labels_column, NULL);
 	pfree(e->name);
 	pfree(e);
 }
 
-static char *
-top_text(HeapTuple tuple, TupleDesc desc, int column)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tuple, desc, column, &isnull);
-
-	return isnull ? NULL : MemoryContextStrdup(TopMemoryContext, TextDatumGetCString(d));
-}
-
-/* The model's options, as the catalog query returns them in columns 10..22. */
+/* A recreated extension starts its ids again: drop what belongs to the old one. */
 static void
-read_options(ModelEntry *e, HeapTuple tuple, TupleDesc desc)
+check_installation(const UaknnCatalog *cat)
 {
-	const int	first = 10;
-
-	for (int id = 0; id < P_COUNT; id++)
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(tuple, desc, first + id, &isnull);
-
-		if (isnull)
-			continue;
-		if (id == P_METHOD || id == P_MODE || id == P_NORMALIZATION)
-		{
-			int			slot = id == P_METHOD ? 0 : id == P_MODE ? 1 : 2;
-			char	   *s = MemoryContextStrdup(TopMemoryContext, TextDatumGetCString(d));
-			uaknn_text *field = id == P_METHOD ? &e->defaults.method :
-				id == P_MODE ? &e->defaults.mode : &e->defaults.normalization;
-
-			e->default_text[slot] = s;
-			field->data = s;
-			field->length = strlen(s);
-		}
-		else
-			uaknn_param_set(&e->defaults, (ParamId) id, d);
-	}
-}
-
-static SPIPlanPtr
-prepare_kept(const char *sql, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "uaknn: could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
-}
-
-/* (Re)prepares the extension's own queries when the extension changed. */
-static void
-prepare_extension_plans(void)
-{
-	Oid			extension = get_extension_oid("uaknn", false);
-	char	   *schema;
-	Oid			by_name[1] = {TEXTOID};
-	Oid			by_version[2] = {INT8OID, INT8OID};
-
-	if (extension == plans_extension && catalog_plan != NULL)
+	if (cat->extension == entries_extension)
 		return;
-
-	/*
-	 * A recreated extension starts its ids again: what this backend holds
-	 * under an id may belong to a model of the old one.
-	 */
 	while (entries != NULL)
 		drop_entry(entries);
-	if (catalog_plan)
-		SPI_freeplan(catalog_plan);
-	if (change_plan)
-		SPI_freeplan(change_plan);
-	catalog_plan = change_plan = NULL;
-
-	schema = uaknn_extension_schema();
-	catalog_plan = prepare_kept(psprintf(
-		"SELECT tableoid, id, source::oid, key_column::text, features_column::text, "
-		"labels_column::text, coalesce(feature_count, -1), coalesce(label_count, -1), version, "
-		"options->>'method', (options->>'variance')::float8, (options->>'samples')::int4, "
-		"(options->>'perturbation_ratio')::float8, (options->>'softmax_base')::float8, "
-		"(options->>'temperature')::float8, options->>'mode', (options->>'seed')::int8, "
-		"options->>'normalization', (options->>'prototypes')::bool, "
-		"(options->>'perturbation')::bool, (options->>'k')::int4, (options->>'bandwidth')::float8 "
-		"FROM %s.uaknn_model WHERE name = $1", schema), 1, by_name);
-	change_plan = prepare_kept(psprintf(
-		"SELECT version, previous, inserted FROM %s.uaknn_change "
-		"WHERE model_id = $1 AND version > $2 ORDER BY version DESC", schema), 2, by_version);
-	plans_extension = extension;
-}
-
-/* The query of a model's changes after a version (load.c). */
-SPIPlanPtr
-uaknn_change_plan(void)
-{
-	return change_plan;
-}
-
-/* Reads the model's catalog row; false when there is none. */
-static bool
-read_catalog(ModelEntry *e)
-{
-	Datum		args[1] = {CStringGetTextDatum(e->name)};
-	HeapTuple	tuple;
-	TupleDesc	desc;
-	bool		isnull;
-	Oid			catalog;
-	int64		id;
-
-	prepare_extension_plans();
-	if (SPI_execute_plan(catalog_plan, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "uaknn: catalog query failed");
-	if (SPI_processed == 0)
-		return false;
-	tuple = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	catalog = DatumGetObjectId(SPI_getbinval(tuple, desc, 1, &isnull));
-	id = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
-
-	/* Another model under this name, or the extension was recreated. */
-	if (e->catalog != catalog || e->id != id)
-		forget(e);
-	else
-		clear_metadata(e);		/* options may change under the same id */
-
-	e->catalog = catalog;
-	e->id = id;
-	e->source = DatumGetObjectId(SPI_getbinval(tuple, desc, 3, &isnull));
-	e->key_column = top_text(tuple, desc, 4);
-	e->features_column = top_text(tuple, desc, 5);
-	e->labels_column = top_text(tuple, desc, 6);
-	e->n = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
-	e->l = DatumGetInt32(SPI_getbinval(tuple, desc, 8, &isnull));
-	e->version = DatumGetInt64(SPI_getbinval(tuple, desc, 9, &isnull));
-	read_options(e, tuple, desc);
-	return true;
+	entries_extension = cat->extension;
 }
 
 /*
@@ -355,6 +287,39 @@ check_privileges(ModelEntry *e)
 				 errdetail("A cached model cannot honour row policies.")));
 }
 
+/* Takes the catalog row into the entry and the options into the Swift cache. */
+static void
+take_row(ModelEntry *e, const ModelRow *row)
+{
+	uaknn_error error;
+
+	if (e->id != row->id)
+		forget(e);				/* another model under this name */
+	e->id = row->id;
+	e->source = row->source;
+	replace_string(&e->key_column, row->key_column);
+	replace_string(&e->features_column, row->features_column);
+	replace_string(&e->labels_column, row->labels_column);
+	/* Another N or L (a TRUNCATE, then rows of another shape): reload. */
+	if (e->n != row->n || e->l != row->l)
+		uaknn_model_unload(e);
+	e->n = row->n;
+	e->l = row->l;
+	uaknn_raise_if_failed(uaknn_cache_configure(e->id, row->options, (int32) strlen(row->options),
+												row->tuned, row->tuned ? (int32) strlen(row->tuned) : 0,
+												&error), &error);
+}
+
+/* A clock for the least-recently-used eviction (load.c). */
+static uint64 use_clock = 0;
+
+static void
+touch(ModelEntry *e)
+{
+	e->used_tick = ++use_clock;
+	e->used_at = GetCurrentStatementStartTimestamp();
+}
+
 /*
  * The model `name`, current for this statement's snapshot and readable by
  * the current user. Raises 42704 for an unknown model, 42501 without SELECT
@@ -365,52 +330,53 @@ uaknn_model_acquire(const char *name)
 {
 	ModelEntry *e = lookup_entry(name);
 	Snapshot	snapshot = current_snapshot();
-	bool		found;
+	const UaknnCatalog *cat;
+	ModelRow	row;
 
-	if (e != NULL && snapshot_matches(snapshot, &e->checked) && e->loaded_version == e->version)
+	if (e != NULL && snapshot_matches(snapshot, &e->checked) && e->view.valid)
 	{
 		check_privileges(e);
+		touch(e);
 		return e;
 	}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "uaknn: SPI_connect failed");
-	prepare_extension_plans();	/* may forget every entry */
-	e = find_entry(name);
-	e->checked.valid = false;
-	found = read_catalog(e);
-	if (found)
+	cat = uaknn_catalog();
+	check_installation(cat);
+	if (!uaknn_model_row_by_name(name, snapshot, &row))
 	{
-		/*
-		 * Lock the table as any query reading it would, so that a concurrent
-		 * DROP cannot pull it away between the checks and the load.
-		 */
-		LockRelationOid(e->source, AccessShareLock);
-		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(e->source)))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("the table of model \"%s\" no longer exists", name)));
-		check_privileges(e);
-		uaknn_model_track_relation(e);
-		if (e->n > 0 && e->loaded_version != e->version)
-			uaknn_model_load(e);
-	}
-	SPI_finish();
-	if (!found)
-	{
-		drop_entry(e);
+		if ((e = lookup_entry(name)) != NULL)
+			drop_entry(e);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist", name),
 				 errhint("uaknn_models lists the models; uaknn_create_model() makes one.")));
 	}
-	snapshot_remember(snapshot, &e->checked);
+	e = find_entry(name);
+	e->checked.valid = false;
+	take_row(e, &row);
 
+	/*
+	 * Lock the table as any query reading it would, so that a concurrent DROP
+	 * cannot pull it away between the checks and the load.
+	 */
+	LockRelationOid(e->source, AccessShareLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(e->source)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the table of model \"%s\" no longer exists", name)));
+	check_privileges(e);
 	if (e->n <= 0)
+	{
+		uaknn_model_unload(e);	/* after a TRUNCATE: free the old rows now */
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" has no samples", name),
 				 errhint("Insert rows into %s first.", get_rel_name(e->source))));
+	}
+	touch(e);
+	uaknn_model_track_relation(e);
+	uaknn_model_load(e, snapshot, row.version);
+	snapshot_remember(snapshot, &e->checked);
 	return e;
 }
 
@@ -422,26 +388,22 @@ uaknn_model_acquire(const char *name)
 void
 uaknn_model_sweep(void)
 {
+	const UaknnCatalog *cat;
 	ModelEntry *e;
+	Snapshot	snapshot = current_snapshot();
 
 	if (entries == NULL)
 		return;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "uaknn: SPI_connect failed");
-	prepare_extension_plans();	/* may forget every entry */
+	cat = uaknn_catalog();
+	check_installation(cat);
 	e = entries;
 	while (e != NULL)
 	{
 		ModelEntry *next = e->next;
-		Datum		args[1] = {CStringGetTextDatum(e->name)};
-		bool		isnull;
+		ModelRow	row;
 
-		if (SPI_execute_plan(catalog_plan, args, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "uaknn: catalog query failed");
-		if (SPI_processed == 0 ||
-			DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)) != e->id)
+		if (!uaknn_model_row_by_name(e->name, snapshot, &row) || row.id != e->id)
 			drop_entry(e);
 		e = next;
 	}
-	SPI_finish();
 }

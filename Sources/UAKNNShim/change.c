@@ -1,247 +1,209 @@
 /*
  * change.c
  *     uaknn_change_trigger(): records a change to a model's table (AFTER,
- *     FOR EACH STATEMENT). It moves the model's version on and logs the keys
- *     an INSERT added, so that every backend's cache can catch up.
+ *     FOR EACH STATEMENT). It appends one row to the change log (the keys an
+ *     INSERT added, or a reset for UPDATE, DELETE and TRUNCATE), in C: no
+ *     SQL runs for it, so nothing depends on the caller's search_path, and
+ *     no lock on a shared row is held, so writers to one table proceed in
+ *     parallel.
  *
- * It runs as whoever changed the table, so it runs no SQL over user objects:
- * the inserted rows are read from the transition table in C, with their
- * columns' types checked. Only the writes to the extension's own catalog
- * (fixed, parameterized statements) run as the extension's owner, switched
- * to the way PostgreSQL's foreign-key triggers switch to a table's owner.
+ * Two rare changes do write the model's catalog row, as the extension's
+ * owner (the writer may not update the catalog): the first rows of an empty
+ * model fix its numbers of features and labels, and TRUNCATE frees them.
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
-#include "uaknn_model.h"
-#include "uaknn_shim.h"
+#include "changelog.h"
+#include "extension.h"
+#include "triggers.h"
 
 PG_FUNCTION_INFO_V1(uaknn_change_trigger);
 
-/* Keep the log short: a backend this many changes behind reloads in full. */
-#define KEPT_CHANGES 1000
-
+/* The keys of an INSERT's rows, and (for a model's first rows) their shape. */
 typedef struct InsertedRows
 {
 	int64	   *keys;
-	int			count;
+	int64		count;
 	int32		n;				/* features of every row; -1 if they differ */
 	int32		l;
 } InsertedRows;
 
-/* The keys, N and L of the rows in an INSERT's transition table. */
+/* Reads the transition table's keys; with `shapes`, also N and L of each row. */
 static InsertedRows
-inserted_rows(TriggerData *trigdata, int key_attnum, int features_attnum, int labels_attnum)
+inserted_rows(TriggerData *trigdata, const TriggerModel *model, bool shapes)
 {
-	Relation	rel = trigdata->tg_relation;
-	TupleDesc	desc = RelationGetDescr(rel);
+	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	Tuplestorestate *rows = trigdata->tg_newtable;
-	InsertedRows result = {palloc(sizeof(int64) * 64), 0, -2, -2};
-	int			capacity = 64;
+	Oid			key_type = TupleDescAttr(desc, model->key_attnum - 1)->atttypid;
+	InsertedRows result = {NULL, 0, -2, -2};
+	int64		capacity = 64;
 	/* Detoasted arrays of one row live here, freed after it. */
 	MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "uaknn inserted row",
 													  ALLOCSET_SMALL_SIZES);
-	MemoryContext outer = CurrentMemoryContext;
 
-	tuplestore_rescan(rows);
-	while (tuplestore_gettupleslot(rows, true, false, slot))
+	result.keys = palloc(sizeof(int64) * capacity);
+	tuplestore_rescan(trigdata->tg_newtable);
+	while (tuplestore_gettupleslot(trigdata->tg_newtable, true, false, slot))
 	{
-		bool		null_key,
-					null_f,
-					null_l;
-		Datum		key = slot_getattr(slot, key_attnum, &null_key);
-		Datum		f = slot_getattr(slot, features_attnum, &null_f);
-		Datum		l = slot_getattr(slot, labels_attnum, &null_l);
-		int32		n,
-					m;
+		bool		isnull;
+		Datum		key = slot_getattr(slot, model->key_attnum, &isnull);
 
-		if (null_key || null_f || null_l)
+		if (isnull)
 			continue;			/* the validation trigger refused such rows */
-		MemoryContextSwitchTo(row_context);
+		if (shapes)
 		{
-			ArrayType  *fa = DatumGetArrayTypeP(f);
-			ArrayType  *la = DatumGetArrayTypeP(l);
+			bool		null_f,
+						null_l;
+			Datum		f = slot_getattr(slot, model->features_attnum, &null_f);
+			Datum		l = slot_getattr(slot, model->labels_attnum, &null_l);
+			MemoryContext outer = MemoryContextSwitchTo(row_context);
+			int32		n = null_f ? -1 : ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(f)), ARR_DIMS(DatumGetArrayTypeP(f)));
+			int32		m = null_l ? -1 : ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(l)), ARR_DIMS(DatumGetArrayTypeP(l)));
 
-			n = ArrayGetNItems(ARR_NDIM(fa), ARR_DIMS(fa));
-			m = ArrayGetNItems(ARR_NDIM(la), ARR_DIMS(la));
+			MemoryContextSwitchTo(outer);
+			MemoryContextReset(row_context);
+			result.n = result.n == -2 || result.n == n ? n : -1;
+			result.l = result.l == -2 || result.l == m ? m : -1;
 		}
-		MemoryContextSwitchTo(outer);
-		MemoryContextReset(row_context);
-		result.n = result.n == -2 || result.n == n ? n : -1;
-		result.l = result.l == -2 || result.l == m ? m : -1;
 		if (result.count == capacity)
 		{
 			capacity *= 2;
-			result.keys = repalloc_huge(result.keys, sizeof(int64) * capacity);
+			result.keys = repalloc_huge(result.keys, sizeof(int64) * (Size) capacity);
 		}
-		switch (TupleDescAttr(desc, key_attnum - 1)->atttypid)
-		{
-			case INT2OID:
-				result.keys[result.count++] = DatumGetInt16(key);
-				break;
-			case INT4OID:
-				result.keys[result.count++] = DatumGetInt32(key);
-				break;
-			default:
-				result.keys[result.count++] = DatumGetInt64(key);
-				break;
-		}
+		result.keys[result.count++] = key_type == INT2OID ? DatumGetInt16(key) :
+			key_type == INT4OID ? DatumGetInt32(key) : DatumGetInt64(key);
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	MemoryContextDelete(row_context);
 	return result;
 }
 
-static ArrayType *
-int8_array(const int64 *values, int count)
+/*
+ * Runs a fixed statement on the model's catalog row as the extension's
+ * owner, with search_path pinned to pg_catalog, pg_temp for exactly this
+ * statement (the statement also names everything by schema).
+ */
+static void
+run_as_owner(const char *sql, int nargs, Oid *types, Datum *args, int expected)
 {
-	Datum	   *elems = palloc(sizeof(Datum) * Max(count, 1));
+	const UaknnCatalog *cat = uaknn_catalog();
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nest;
 
-	for (int i = 0; i < count; i++)
-		elems[i] = Int64GetDatum(values[i]);
-	return construct_array(elems, count, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(cat->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	nest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "uaknn: SPI_connect failed");
+	if (SPI_execute_with_args(sql, nargs, types, args, NULL, false, 0) != expected)
+		elog(ERROR, "uaknn: catalog statement failed: %s", sql);
+	SPI_finish();
+	AtEOXact_GUC(true, nest);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 
+/*
+ * Fixes an empty model's N and L from its first rows. Two first inserts of
+ * different shapes at once: the row lock makes the second wait, read the
+ * first's N and L, and fail.
+ */
+static void
+fix_shape(TriggerData *trigdata, const TriggerModel *model, const InsertedRows *rows)
+{
+	const UaknnCatalog *cat = uaknn_catalog();
+	Datum		args[3] = {Int64GetDatum(model->row.id), Int32GetDatum(rows->n), Int32GetDatum(rows->l)};
+	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
+	ModelRow	now;
+
+	run_as_owner(psprintf("SELECT FROM %s.uaknn_model WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+						  cat->schema_sql), 1, types, args, SPI_OK_SELECT);
+	/* The locked row as the latest committed state has it. */
+	if (!uaknn_model_row_by_id(model->row.id, GetLatestSnapshot(), &now))
+		return;
+	if (rows->n < 0 || rows->l < 0 || (now.n >= 0 && rows->n != now.n) || (now.l >= 0 && rows->l != now.l))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("rows inserted into \"%s\" do not all have the model's numbers of features and labels",
+						RelationGetRelationName(trigdata->tg_relation)),
+				 errdetail("Model \"%s\" has %d features and %d labels.", model->row.name,
+						   now.n >= 0 ? now.n : rows->n, now.l >= 0 ? now.l : rows->l)));
+	if (now.n < 0)
+		run_as_owner(psprintf("UPDATE %s.uaknn_model SET feature_count = $2, label_count = $3 "
+							  "WHERE id OPERATOR(pg_catalog.=) $1", cat->schema_sql),
+					 3, types, args, SPI_OK_UPDATE);
+}
+
+/* AFTER INSERT/UPDATE/DELETE/TRUNCATE FOR EACH STATEMENT; the argument is the model's id. */
 Datum
 uaknn_change_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Relation	rel;
-	TriggerModelColumns columns;
-	InsertedRows inserted = {NULL, 0, -1, -1};
-	bool		is_insert;
-	char	   *schema;
-	Oid			owner;
-	Oid			save_userid;
-	int			save_sec_context;
-	Datum		args[4];
-	bool		isnull;
-	int64		version,
-				previous;
-	int32		n,
-				l;
-	HeapTuple	tuple;
-	TupleDesc	desc;
+	const UaknnCatalog *cat;
+	TriggerModel model;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event) ||
 		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
 		elog(ERROR, "uaknn_change_trigger must fire AFTER ... FOR EACH STATEMENT");
-	rel = trigdata->tg_relation;
-	is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "uaknn: SPI_connect failed");
-	/* The model's columns, checked against the table (as the invoker). */
-	if (!uaknn_trigger_model_columns(trigdata, &columns))
-	{
-		SPI_finish();
+	cat = uaknn_catalog();
+	if (!uaknn_trigger_model(trigdata, GetLatestSnapshot(), &model))
 		return PointerGetDatum(NULL);	/* the model was dropped */
-	}
-	if (is_insert)
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
+		InsertedRows rows;
+
 		if (trigdata->tg_newtable == NULL)
 			elog(ERROR, "uaknn_change_trigger on INSERT needs REFERENCING NEW TABLE");
-		inserted = inserted_rows(trigdata, columns.key_attnum, columns.features_attnum,
-								 columns.labels_attnum);
-		if (inserted.count == 0)
-		{
-			SPI_finish();
+		rows = inserted_rows(trigdata, &model, model.row.n < 0);
+		if (rows.count == 0)
 			return PointerGetDatum(NULL);	/* nothing changed */
-		}
-	}
-
-	/* The catalog's writes, as the extension's owner. */
-	schema = uaknn_extension_schema();
-	owner = uaknn_extension_owner();
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-
-	/*
-	 * Lock the model's row until commit: writers to one model serialize, so
-	 * the versions of committed changes form one chain.
-	 */
-	args[0] = Int64GetDatum(columns.model_id);
-	if (SPI_execute_with_args(psprintf("SELECT version, coalesce(feature_count, -1), coalesce(label_count, -1), "
-									   "nextval('%s.uaknn_version_seq') FROM %s.uaknn_model WHERE id = $1 FOR UPDATE",
-									   schema, schema),
-							  1, (Oid[]) {INT8OID}, args, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "uaknn: model query failed");
-	if (SPI_processed == 0)
-	{
-		SetUserIdAndSecContext(save_userid, save_sec_context);
-		SPI_finish();
-		return PointerGetDatum(NULL);
-	}
-	tuple = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	previous = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-	n = DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
-	l = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
-	version = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
-
-	if (is_insert)
-	{
-		/*
-		 * Rows validated against N and L read before another transaction
-		 * fixed them (two first inserts at once) must agree with them.
-		 */
-		if (inserted.n < 0 || inserted.l < 0 || (n >= 0 && inserted.n != n) || (l >= 0 && inserted.l != l))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("rows inserted into \"%s\" do not all have the model's numbers of features and labels",
-							RelationGetRelationName(rel)),
-					 errdetail("Model \"%s\" has %d features and %d labels.", columns.name, n, l)));
-		n = inserted.n;
-		l = inserted.l;
+		if (model.row.n < 0)
+			fix_shape(trigdata, &model, &rows);
+		if (!cat->v1)
+			uaknn_log_append(model.row.id, CHANGE_INSERT, rows.keys, rows.count);
 	}
 	else
 	{
-		/* Caches reload in full after this: the log before it is useless. */
-		if (SPI_execute_with_args(psprintf("DELETE FROM %s.uaknn_change WHERE model_id = $1", schema),
-								  1, (Oid[]) {INT8OID}, args, NULL, false, 0) != SPI_OK_DELETE)
-			elog(ERROR, "uaknn: change log query failed");
 		if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-			n = l = -1;			/* TRUNCATE frees N and L */
+		{
+			Datum		args[1] = {Int64GetDatum(model.row.id)};
+
+			run_as_owner(psprintf("UPDATE %s.uaknn_model SET feature_count = NULL, label_count = NULL "
+								  "WHERE id OPERATOR(pg_catalog.=) $1", cat->schema_sql),
+						 1, (Oid[]) {INT8OID}, args, SPI_OK_UPDATE);
+		}
+		if (!cat->v1)
+			uaknn_log_append(model.row.id, CHANGE_RESET, NULL, 0);
 	}
 
+	/* 0.1.0's catalog: every change moves the model's version on. */
+	if (cat->v1)
 	{
-		Datum		update_args[4] = {args[0], Int64GetDatum(version), Int32GetDatum(n), Int32GetDatum(l)};
-		Datum		log_args[4] = {args[0], Int64GetDatum(version), Int64GetDatum(previous),
-		is_insert ? PointerGetDatum(int8_array(inserted.keys, inserted.count)) : (Datum) 0};
+		Datum		args[2] = {Int64GetDatum(model.row.id),
+		Int64GetDatum(nextval_internal(cat->version_seq, false))};
 
-		if (SPI_execute_with_args(psprintf("UPDATE %s.uaknn_model SET version = $2, "
-										   "feature_count = nullif($3, -1), label_count = nullif($4, -1) WHERE id = $1",
-										   schema),
-								  4, (Oid[]) {INT8OID, INT8OID, INT4OID, INT4OID}, update_args, NULL, false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "uaknn: model update failed");
-		if (SPI_execute_with_args(psprintf("INSERT INTO %s.uaknn_change VALUES ($1, $2, $3, $4)", schema),
-								  4, (Oid[]) {INT8OID, INT8OID, INT8OID, INT8ARRAYOID}, log_args,
-								  is_insert ? "    " : "   n", false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "uaknn: change log insert failed");
-		if (version % 100 == 0 &&
-			SPI_execute_with_args(psprintf("DELETE FROM %s.uaknn_change WHERE model_id = $1 AND version < "
-										   "(SELECT version FROM %s.uaknn_change WHERE model_id = $1 "
-										   "ORDER BY version DESC OFFSET %d LIMIT 1)",
-										   schema, schema, KEPT_CHANGES),
-								  1, (Oid[]) {INT8OID}, args, NULL, false, 0) != SPI_OK_DELETE)
-			elog(ERROR, "uaknn: change log pruning failed");
+		run_as_owner(psprintf("UPDATE %s.uaknn_model SET version = $2 WHERE id OPERATOR(pg_catalog.=) $1",
+							  cat->schema_sql),
+					 2, (Oid[]) {INT8OID, INT8OID}, args, SPI_OK_UPDATE);
 	}
-
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-	SPI_finish();
 	return PointerGetDatum(NULL);
 }

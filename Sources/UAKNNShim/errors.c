@@ -7,7 +7,7 @@
 
 #include "miscadmin.h"
 
-#include "uaknn_shim.h"
+#include "shim.h"
 
 static int
 sqlstate_for(int32 status)
@@ -39,7 +39,7 @@ sqlstate_for(int32 status)
  * error, which carries the right message and SQLSTATE.
  */
 void
-uaknn_check(int32 status, const uaknn_error *error)
+uaknn_raise_if_failed(int32 status, const uaknn_error *error)
 {
 	if (status == UAKNN_OK)
 		return;
@@ -54,11 +54,14 @@ uaknn_check(int32 status, const uaknn_error *error)
 }
 
 /*
- * Polled from Swift loops: true when CHECK_FOR_INTERRUPTS() would raise.
- * Reads flags only, so it cannot raise itself.
+ * Polled from Swift loops: true when CHECK_FOR_INTERRUPTS() would process
+ * an interrupt, under the conditions it checks (none inside
+ * HOLD_INTERRUPTS() or a critical section, where it would not raise and a
+ * 57014 would be false). Reads flags only, so it cannot raise itself.
  */
 bool
 uaknn_interrupt_pending(void)
 {
-	return QueryCancelPending || ProcDiePending;
+	return InterruptPending && InterruptHoldoffCount == 0 && CritSectionCount == 0 &&
+		(ProcDiePending || (QueryCancelPending && QueryCancelHoldoffCount == 0));
 }

@@ -1,14 +1,15 @@
 /*
  * load.c
- *     Brings the Swift cache of a model up to the catalog's version: only
- *     the inserted rows when every change since the cached version was an
- *     INSERT, otherwise everything. Rows are read through an SPI cursor in
- *     batches, between which query cancel is honoured.
+ *     Brings the Swift cache of a model up to a snapshot: only the rows
+ *     inserted since the cached snapshot when the change log says nothing
+ *     else changed, otherwise everything. Rows are read through an SPI
+ *     cursor in batches, between which query cancel is honoured.
  *
- * Called by catalog.c inside an SPI connection, with the caller's SELECT
- * privilege on the source table already checked; the queries run as the
- * caller. While a load is under way the entry's loaded_version is -1, so an
- * error half-way (cancel included) leaves nothing that looks current.
+ * The queries read the user's table as the caller (whose SELECT privilege
+ * catalog.c checked) and name everything by schema. A load that fails half
+ * way (cancel included) frees what it had added, so nothing partial stays
+ * held or looks current. Before a full load, least recently used models
+ * are evicted to keep the backend within uaknn.max_cache_memory.
  */
 #include "postgres.h"
 
@@ -22,12 +23,21 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "uaknn_bridge.h"
-#include "uaknn_model.h"
-#include "uaknn_shim.h"
+#include "bridge.h"
+#include "load.h"
+#include "shim.h"
 
 #define LOAD_BATCH 1000
 #define LOAD_BATCH_BYTES (64 * 1024 * 1024)
+
+static int64 evictions = 0;
+
+/* Models evicted by the backend-wide limit since the backend started. */
+int64
+uaknn_evictions(void)
+{
+	return evictions;
+}
 
 /* The source table's schema-qualified name, as SQL; palloc'd. */
 static char *
@@ -43,6 +53,20 @@ relation_name(ModelEntry *e)
 	return quote_qualified_identifier(schema, table);
 }
 
+/* Frees the load plans (they name the table and columns of a former row). */
+void
+uaknn_model_forget_plans(ModelEntry *e)
+{
+	if (e->load_all)
+		SPI_freeplan(e->load_all);
+	if (e->load_keys)
+		SPI_freeplan(e->load_keys);
+	e->load_all = e->load_keys = NULL;
+	if (e->load_relation)
+		pfree(e->load_relation);
+	e->load_relation = NULL;
+}
+
 /*
  * The load plans read the table by name: when it was renamed or moved to
  * another schema since they were prepared, drop them to prepare anew.
@@ -56,29 +80,27 @@ uaknn_model_track_relation(ModelEntry *e)
 		return;
 	now = relation_name(e);
 	if (strcmp(now, e->load_relation) != 0)
-	{
-		if (e->load_all)
-			SPI_freeplan(e->load_all);
-		if (e->load_keys)
-			SPI_freeplan(e->load_keys);
-		e->load_all = e->load_keys = NULL;
-		pfree(e->load_relation);
-		e->load_relation = NULL;
-	}
+		uaknn_model_forget_plans(e);
 	pfree(now);
 }
 
-/* ONLY: inheritance children are not the model's (no triggers track them). */
+/*
+ * ONLY: inheritance children are not the model's (no triggers track them).
+ * Casts and the key comparison are named by schema, so the caller's
+ * search_path plays no part.
+ */
 static SPIPlanPtr
 prepare_load(ModelEntry *e, bool by_keys)
 {
 	char	   *relation = relation_name(e);
-	char	   *sql = psprintf("SELECT %s::int8, %s::float8[], %s::float8[] FROM ONLY %s%s",
+	char	   *sql = psprintf("SELECT CAST(%s AS pg_catalog.int8), CAST(%s AS pg_catalog.float8[]), "
+							   "CAST(%s AS pg_catalog.float8[]) FROM ONLY %s%s",
 							   quote_identifier(e->key_column),
 							   quote_identifier(e->features_column),
 							   quote_identifier(e->labels_column),
 							   relation,
-							   by_keys ? psprintf(" WHERE %s = ANY($1)", quote_identifier(e->key_column)) : "");
+							   by_keys ? psprintf(" WHERE %s OPERATOR(pg_catalog.=) ANY ($1)",
+												  quote_identifier(e->key_column)) : "");
 	Oid			argtypes[1] = {INT8ARRAYOID};
 	SPIPlanPtr	plan = SPI_prepare(sql, by_keys ? 1 : 0, argtypes);
 
@@ -91,32 +113,72 @@ prepare_load(ModelEntry *e, bool by_keys)
 	return plan;
 }
 
+/* Bytes `rows` more rows would take (the dense float8 layout, an upper bound). */
+static double
+row_bytes(const ModelEntry *e, double rows)
+{
+	return rows * ((double) e->n + e->l + 3) * sizeof(double);
+}
+
 /*
  * Refuses, before the bridge allocates, a load that would make the cached
- * model larger than uaknn.max_model_memory (samples, labels and per-row
- * bookkeeping; growth may briefly take up to twice that).
+ * model larger than uaknn.max_model_memory, and evicts the least recently
+ * used other models while this backend's cached models would exceed
+ * uaknn.max_cache_memory.
  */
 static void
-check_model_size(ModelEntry *e, uint64 adding)
+make_room(ModelEntry *e, uint64 adding)
 {
 	int64		rows = 0,
 				bytes = 0;
-	double		need_kb;
+	double		need;
 
-	if (uaknn_max_model_kb < 0)
-		return;
 	(void) uaknn_cache_stats(e->id, &rows, &bytes);
-	need_kb = ((double) rows + adding) * ((double) e->n + e->l + 3) * sizeof(double) / 1024.0;
-	if (need_kb > uaknn_max_model_kb)
+	need = row_bytes(e, (double) rows + adding);
+	if (uaknn_max_model_kb >= 0 && need / 1024.0 > uaknn_max_model_kb)
 	{
-		uaknn_cache_drop(e->id);
+		uaknn_model_unload(e);
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("model \"%s\" needs more than uaknn.max_model_memory (%d kB) in this backend",
 						e->name, uaknn_max_model_kb),
 				 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
-						   (long long) (rows + adding), e->n, e->l, need_kb),
+						   (long long) (rows + adding), e->n, e->l, need / 1024.0),
 				 errhint("A superuser can raise uaknn.max_model_memory (-1: no limit).")));
+	}
+	if (uaknn_max_cache_kb < 0)
+		return;
+	for (;;)
+	{
+		double		total = need;
+		ModelEntry *oldest = NULL;
+
+		for (ModelEntry *o = uaknn_model_entries(); o != NULL; o = o->next)
+		{
+			int64		r,
+						b;
+
+			if (o == e || !uaknn_cache_stats(o->id, &r, &b))
+				continue;
+			total += b;
+			if (oldest == NULL || o->used_tick < oldest->used_tick)
+				oldest = o;
+		}
+		if (total / 1024.0 <= uaknn_max_cache_kb)
+			return;
+		if (oldest == NULL)
+		{
+			uaknn_model_unload(e);
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("model \"%s\" needs more than uaknn.max_cache_memory (%d kB) in this backend",
+							e->name, uaknn_max_cache_kb),
+					 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
+							   (long long) (rows + adding), e->n, e->l, need / 1024.0),
+					 errhint("A superuser can raise uaknn.max_cache_memory (-1: no limit).")));
+		}
+		uaknn_model_unload(oldest);
+		evictions++;
 	}
 }
 
@@ -163,7 +225,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 			Datum		l = SPI_getbinval(tuple, desc, 3, &null_labels);
 			int			nf,
 						nl;
-			double	   *fv,
+			const double *fv,
 					   *lv;
 
 			if (null_key || null_features || null_labels)
@@ -172,8 +234,8 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 						 errmsg("a row of table \"%s\" has a NULL key, features or labels",
 								get_rel_name(e->source)),
 						 errdetail("Model \"%s\" cannot load it.", e->name)));
-			fv = uaknn_float8_array(DatumGetArrayTypeP(f), "features", &nf);
-			lv = uaknn_float8_array(DatumGetArrayTypeP(l), "labels", &nl);
+			fv = uaknn_float8_view(DatumGetArrayTypeP(f), "features", &nf);
+			lv = uaknn_float8_view(DatumGetArrayTypeP(l), "labels", &nl);
 			if (nf != e->n || nl != e->l)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -185,7 +247,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 		}
 		MemoryContextSwitchTo(outer);
 		MemoryContextReset(batch);
-		check_model_size(e, count);
+		make_room(e, count);
 		if (uaknn_cache_add(e->id, (int32) count, keys, features, labels, error) != UAKNN_OK)
 		{
 			ok = false;
@@ -207,96 +269,80 @@ load_all(ModelEntry *e, int64 *rows)
 {
 	uaknn_error error;
 
-	uaknn_check(uaknn_cache_reset(e->id, e->n, e->l, &error), &error);
+	uaknn_model_unload(e);		/* free the old rows before reading the new */
+	make_room(e, 0);
+	uaknn_raise_if_failed(uaknn_cache_reset(e->id, e->n, e->l, &error), &error);
 	if (e->load_all == NULL)
 		e->load_all = prepare_load(e, false);
 	if (!stream_rows(e, e->load_all, NULL, rows, &error))
-		uaknn_check(error.status, &error);
+		uaknn_raise_if_failed(error.status, &error);
 }
 
-static ArrayBuildState *
-append_keys(ArrayBuildState *keys, ArrayType *array)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	int			count;
-
-	deconstruct_array(array, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-					  &elems, &nulls, &count);
-	for (int i = 0; i < count; i++)
-		if (!nulls[i])
-			keys = accumArrayResult(keys, elems[i], false, INT8OID, CurrentMemoryContext);
-	return keys;
-}
-
-/*
- * The keys inserted since the cached version, or NULL when the changes since
- * then are not all inserts along one chain from it (a rolled-back change, an
- * update, delete or truncate, or a log pruned in between).
- */
+/* The keys as an int8[] for the load query. */
 static ArrayType *
-inserted_since(ModelEntry *e)
+key_array(const LogDelta *delta)
 {
-	Datum		args[2] = {Int64GetDatum(e->id), Int64GetDatum(e->loaded_version)};
-	int64		want = e->version;
-	ArrayBuildState *keys = NULL;
+	Datum	   *elems = palloc_extended(sizeof(Datum) * Max(delta->nkeys, 1), MCXT_ALLOC_HUGE);
 
-	if (SPI_execute_plan(uaknn_change_plan(), args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "uaknn: change query failed");
-
-	for (uint64 i = 0; i < SPI_processed && want != e->loaded_version; i++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		int64		version = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-		Datum		inserted;
-
-		if (version != want)
-			continue;			/* not on the chain: a concurrent branch */
-		inserted = SPI_getbinval(tuple, desc, 3, &isnull);
-		if (isnull)
-			return NULL;
-		keys = append_keys(keys, DatumGetArrayTypeP(inserted));
-		want = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
-	}
-	if (want != e->loaded_version || keys == NULL)
-		return NULL;
-	return DatumGetArrayTypeP(makeArrayResult(keys, CurrentMemoryContext));
+	if (delta->nkeys > MaxAllocSize / sizeof(int64))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many rows were inserted since this backend loaded the model")));
+	for (int64 i = 0; i < delta->nkeys; i++)
+		elems[i] = Int64GetDatum(delta->keys[i]);
+	return construct_array(elems, (int) delta->nkeys, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
+/* Loads what `snapshot` sees of the model that the cache does not hold yet. */
 void
-uaknn_model_load(ModelEntry *e)
+uaknn_model_load(ModelEntry *e, Snapshot snapshot, int64 catalog_version)
 {
 	instr_time	start,
 				elapsed;
 	int64		rows = 0;
-	bool		full = true;
+	LogDelta	delta;
+	volatile bool full;
+
+	uaknn_log_delta(e->id, catalog_version, &e->view, snapshot, &delta);
+	full = delta.full;
+	if (!full && delta.nkeys == 0)
+	{
+		uaknn_log_view_set(&e->view, snapshot, &delta, catalog_version);
+		e->version = Max(e->version, delta.version);
+		return;
+	}
 
 	INSTR_TIME_SET_CURRENT(start);
-	if (e->loaded_version > 0)
+	uaknn_log_view_invalidate(&e->view);	/* until the load below completes */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "uaknn: SPI_connect failed");
+	PG_TRY();
 	{
-		ArrayType  *keys = inserted_since(e);
-
-		if (keys != NULL)
+		if (!full)
 		{
-			Datum		args[1] = {PointerGetDatum(keys)};
+			Datum		args[1] = {PointerGetDatum(key_array(&delta))};
 			uaknn_error error;
 
 			if (e->load_keys == NULL)
 				e->load_keys = prepare_load(e, true);
-			e->loaded_version = -1;
 			/* A refused row (a key already held, say): reload in full. */
 			full = !stream_rows(e, e->load_keys, args, &rows, &error);
 		}
+		if (full)
+			load_all(e, &rows);
 	}
-	e->loaded_version = -1;		/* until the load below completes */
-	if (full)
-		load_all(e, &rows);
+	PG_CATCH();
+	{
+		uaknn_model_unload(e);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	SPI_finish();
 
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
-	e->loaded_version = e->version;
+	uaknn_log_view_set(&e->view, snapshot, &delta, catalog_version);
+	e->version = delta.version;
 	e->loaded_at = GetCurrentTimestamp();
 	e->load_ms = INSTR_TIME_GET_MILLISEC(elapsed);
 	e->last_load_rows = rows;

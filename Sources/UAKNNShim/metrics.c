@@ -9,8 +9,8 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
-#include "uaknn_bridge.h"
-#include "uaknn_shim.h"
+#include "bridge.h"
+#include "shim.h"
 
 PG_FUNCTION_INFO_V1(ldl_metric);
 PG_FUNCTION_INFO_V1(ldl_metrics);
@@ -39,8 +39,11 @@ lookup_kind(FunctionCallInfo fcinfo, text *name)
 		memcmp(cache->name, VARDATA_ANY(name), length) == 0)
 		return cache->kind;
 
-	uaknn_check(uaknn_metric_kind_lookup(VARDATA_ANY(name), length, &kind, &error), &error);
+	uaknn_raise_if_failed(uaknn_metric_kind_lookup(VARDATA_ANY(name), length, &kind, &error), &error);
 
+	/* A query whose kind changes from row to row replaces the cache, not leaks it. */
+	if (cache)
+		pfree(cache);
 	cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, offsetof(MetricKindCache, name) + length);
 	cache->kind = kind;
 	cache->length = length;
@@ -57,12 +60,12 @@ ldl_metric(PG_FUNCTION_ARGS)
 	int32		kind = lookup_kind(fcinfo, PG_GETARG_TEXT_PP(2));
 	int			n_truth,
 				n_prediction;
-	double	   *a = uaknn_float8_array(truth, "truth", &n_truth);
-	double	   *b = uaknn_float8_array(prediction, "prediction", &n_prediction);
+	const double *a = uaknn_float8_view(truth, "truth", &n_truth);
+	const double *b = uaknn_float8_view(prediction, "prediction", &n_prediction);
 	double		result = 0;
 	uaknn_error error;
 
-	uaknn_check(uaknn_metric(kind, a, n_truth, b, n_prediction, &result, &error), &error);
+	uaknn_raise_if_failed(uaknn_metric(kind, a, n_truth, b, n_prediction, &result, &error), &error);
 	PG_RETURN_FLOAT8(result);
 }
 
@@ -74,11 +77,11 @@ ldl_metrics(PG_FUNCTION_ARGS)
 	ArrayType  *prediction = PG_GETARG_ARRAYTYPE_P(1);
 	int			n_truth,
 				n_prediction;
-	double	   *a = uaknn_float8_array(truth, "truth", &n_truth);
-	double	   *b = uaknn_float8_array(prediction, "prediction", &n_prediction);
-	double		values[UAKNN_STANDARD_METRICS];
-	Datum		datums[UAKNN_STANDARD_METRICS];
-	bool		nulls[UAKNN_STANDARD_METRICS] = {0};
+	const double *a = uaknn_float8_view(truth, "truth", &n_truth);
+	const double *b = uaknn_float8_view(prediction, "prediction", &n_prediction);
+	double		values[STANDARD_METRICS];
+	Datum		datums[STANDARD_METRICS];
+	bool		nulls[STANDARD_METRICS] = {0};
 	TupleDesc	desc;
 	uaknn_error error;
 
@@ -87,8 +90,8 @@ ldl_metrics(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ldl_metrics must be called in a context that accepts a record")));
 
-	uaknn_check(uaknn_metrics_standard(a, n_truth, b, n_prediction, values, &error), &error);
-	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	uaknn_raise_if_failed(uaknn_metrics_standard(a, n_truth, b, n_prediction, values, STANDARD_METRICS, &error), &error);
+	for (int i = 0; i < STANDARD_METRICS; i++)
 		datums[i] = Float8GetDatum(values[i]);
 	desc = BlessTupleDesc(desc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, datums, nulls)));

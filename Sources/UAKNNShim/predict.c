@@ -12,39 +12,28 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "uaknn_bridge.h"
-#include "uaknn_model.h"
-#include "uaknn_shim.h"
+#include "bridge.h"
+#include "catalog.h"
+#include "shim.h"
 
 PG_FUNCTION_INFO_V1(uaknn_predict);
 PG_FUNCTION_INFO_V1(uaknn_predict_default);
 PG_FUNCTION_INFO_V1(uaknn_predict_batch);
 PG_FUNCTION_INFO_V1(uaknn_explain);
 
-/* The order of the parameters after (model, features) in the SQL functions. */
-static const ParamId predict_params[P_COUNT] = {
-	P_METHOD, P_VARIANCE, P_SAMPLES, P_PERTURBATION_RATIO, P_SOFTMAX_BASE,
-	P_TEMPERATURE, P_MODE, P_SEED, P_NORMALIZATION, P_PROTOTYPES,
-	P_PERTURBATION, P_K, P_BANDWIDTH
-};
-
-static const ParamId explain_params[] = {
-	P_VARIANCE, P_PERTURBATION_RATIO, P_SOFTMAX_BASE, P_TEMPERATURE
-};
-
+/* One prediction; the named arguments from `first_param` on override the model's options. */
 static Datum
 predict_one(FunctionCallInfo fcinfo, const char *name, ArrayType *features, int first_param)
 {
 	ModelEntry *model = uaknn_model_acquire(name);
-	uaknn_params params;
+	CallArgs	args = uaknn_call_args(fcinfo, first_param);
 	uaknn_error error;
 	int			n;
-	double	   *query = uaknn_float8_array(features, "features", &n);
+	const double *query = uaknn_float8_view(features, "features", &n);
 	double	   *out = palloc(sizeof(double) * model->l);
 
-	uaknn_params_from_args(fcinfo, first_param, predict_params, P_COUNT, &model->defaults, &params);
-	uaknn_check(uaknn_cache_predict(model->id, query, n, &params, out, model->l,
-									uaknn_interrupt_pending, &error), &error);
+	uaknn_raise_if_failed(uaknn_cache_predict(model->id, query, n, args.items, args.count, out, model->l,
+											  uaknn_interrupt_pending, &error), &error);
 	PG_RETURN_ARRAYTYPE_P(uaknn_make_float8_array(out, model->l));
 }
 
@@ -57,13 +46,13 @@ uaknn_predict(PG_FUNCTION_ARGS)
 	return predict_one(fcinfo, text_to_cstring(PG_GETARG_TEXT_PP(0)), PG_GETARG_ARRAYTYPE_P(1), 2);
 }
 
-/* uaknn_predict(features): the default model, with its options. */
+/* uaknn_predict(features, method, ...): the default model, with the same named arguments. */
 Datum
 uaknn_predict_default(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	return predict_one(fcinfo, "default", PG_GETARG_ARRAYTYPE_P(0), PG_NARGS());
+	return predict_one(fcinfo, "default", PG_GETARG_ARRAYTYPE_P(0), 1);
 }
 
 /*
@@ -80,9 +69,9 @@ uaknn_predict_batch(PG_FUNCTION_ARGS)
 	int64	   *key_values = NULL;
 	int			count,
 				n;
-	double	   *queries,
-			   *out;
-	uaknn_params params;
+	const double *queries;
+	double	   *out;
+	CallArgs	args;
 	uaknn_error error;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -128,15 +117,16 @@ uaknn_predict_batch(PG_FUNCTION_ARGS)
 		key_values = (int64 *) ARR_DATA_PTR(keys);
 	}
 
-	uaknn_params_from_args(fcinfo, 3, predict_params, P_COUNT, &model->defaults, &params);
+	args = uaknn_call_args(fcinfo, 3);
 	if ((Size) count * model->l > MaxAllocSize / sizeof(double))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a batch of %d queries with %d labels is too large", count, model->l),
 				 errhint("Predict in batches of fewer rows.")));
 	out = palloc(sizeof(double) * (Size) count * model->l);
-	uaknn_check(uaknn_cache_predict_batch(model->id, queries, count, n, &params, out,
-										  uaknn_interrupt_pending, &error), &error);
+	uaknn_raise_if_failed(uaknn_cache_predict_batch(model->id, queries, count, n, args.items, args.count, out,
+													(int64) count * model->l, uaknn_interrupt_pending, &error),
+						  &error);
 
 	for (int i = 0; i < count; i++)
 	{
@@ -156,22 +146,22 @@ uaknn_explain(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ModelEntry *model;
-	uaknn_params params;
+	CallArgs	args;
 	uaknn_error error;
 	uaknn_explain_row *rows;
 	int32		count = 0;
 	int			n;
-	double	   *query;
+	const double *query;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;
 	model = uaknn_model_acquire(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	query = uaknn_float8_array(PG_GETARG_ARRAYTYPE_P(1), "features", &n);
-	uaknn_params_from_args(fcinfo, 2, explain_params, lengthof(explain_params), &model->defaults, &params);
+	query = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(1), "features", &n);
+	args = uaknn_call_args(fcinfo, 2);
 
 	rows = palloc(sizeof(uaknn_explain_row) * model->l);
-	uaknn_check(uaknn_cache_explain(model->id, query, n, &params, rows, model->l, &count, &error), &error);
+	uaknn_raise_if_failed(uaknn_cache_explain(model->id, query, n, args.items, args.count, rows, model->l, &count, &error), &error);
 	for (int32 i = 0; i < count; i++)
 	{
 		Datum		values[7];

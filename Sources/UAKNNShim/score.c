@@ -11,8 +11,8 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 
-#include "uaknn_bridge.h"
-#include "uaknn_shim.h"
+#include "bridge.h"
+#include "shim.h"
 
 PG_FUNCTION_INFO_V1(ldl_score_transfn);
 PG_FUNCTION_INFO_V1(ldl_score_combinefn);
@@ -23,7 +23,7 @@ PG_FUNCTION_INFO_V1(ldl_score_finalfn);
 typedef struct ScoreState
 {
 	int64		n;
-	double		sums[UAKNN_STANDARD_METRICS];
+	double		sums[STANDARD_METRICS];
 } ScoreState;
 
 static ScoreState *
@@ -43,22 +43,22 @@ Datum
 ldl_score_transfn(PG_FUNCTION_ARGS)
 {
 	ScoreState *state = PG_ARGISNULL(0) ? new_state(fcinfo) : (ScoreState *) PG_GETARG_POINTER(0);
-	double		values[UAKNN_STANDARD_METRICS];
+	double		values[STANDARD_METRICS];
 	int			n_truth,
 				n_prediction;
-	double	   *a,
+	const double *a,
 			   *b;
 	uaknn_error error;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(state);
 
-	a = uaknn_float8_array(PG_GETARG_ARRAYTYPE_P(1), "truth", &n_truth);
-	b = uaknn_float8_array(PG_GETARG_ARRAYTYPE_P(2), "prediction", &n_prediction);
-	uaknn_check(uaknn_metrics_standard(a, n_truth, b, n_prediction, values, &error), &error);
+	a = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(1), "truth", &n_truth);
+	b = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(2), "prediction", &n_prediction);
+	uaknn_raise_if_failed(uaknn_metrics_standard(a, n_truth, b, n_prediction, values, STANDARD_METRICS, &error), &error);
 
 	state->n++;
-	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	for (int i = 0; i < STANDARD_METRICS; i++)
 		state->sums[i] += values[i];
 	PG_RETURN_POINTER(state);
 }
@@ -78,7 +78,7 @@ ldl_score_combinefn(PG_FUNCTION_ARGS)
 	if (left == NULL)
 		left = new_state(fcinfo);
 	left->n += right->n;
-	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	for (int i = 0; i < STANDARD_METRICS; i++)
 		left->sums[i] += right->sums[i];
 	PG_RETURN_POINTER(left);
 }
@@ -91,7 +91,7 @@ ldl_score_serialfn(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendint64(&buf, state->n);
-	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	for (int i = 0; i < STANDARD_METRICS; i++)
 		pq_sendfloat8(&buf, state->sums[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -106,7 +106,7 @@ ldl_score_deserialfn(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendBinaryStringInfo(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	state->n = pq_getmsgint64(&buf);
-	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	for (int i = 0; i < STANDARD_METRICS; i++)
 		state->sums[i] = pq_getmsgfloat8(&buf);
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(state);
@@ -117,8 +117,8 @@ Datum
 ldl_score_finalfn(PG_FUNCTION_ARGS)
 {
 	ScoreState *state = PG_ARGISNULL(0) ? NULL : (ScoreState *) PG_GETARG_POINTER(0);
-	Datum		datums[1 + UAKNN_STANDARD_METRICS];
-	bool		nulls[1 + UAKNN_STANDARD_METRICS];
+	Datum		datums[1 + STANDARD_METRICS];
+	bool		nulls[1 + STANDARD_METRICS];
 	TupleDesc	desc;
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
@@ -128,7 +128,7 @@ ldl_score_finalfn(PG_FUNCTION_ARGS)
 
 	datums[0] = Int64GetDatum(state ? state->n : 0);
 	nulls[0] = false;
-	for (int i = 0; i < UAKNN_STANDARD_METRICS; i++)
+	for (int i = 0; i < STANDARD_METRICS; i++)
 	{
 		nulls[i + 1] = state == NULL || state->n == 0;
 		datums[i + 1] = nulls[i + 1] ? (Datum) 0 : Float8GetDatum(state->sums[i] / state->n);

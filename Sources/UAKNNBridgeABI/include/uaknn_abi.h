@@ -42,49 +42,48 @@ typedef struct uaknn_error
  */
 typedef bool (*uaknn_interrupt_fn) (void);
 
-/* A string that need not be NUL-terminated; data NULL means "not given". */
-typedef struct uaknn_text
+/* The kinds of value a named argument carries (its SQL type's). */
+typedef enum uaknn_value_kind
 {
-	const char *data;
-	int32_t		length;
-} uaknn_text;
-
-/* Which numeric and boolean fields of uaknn_params were given. */
-enum
-{
-	UAKNN_GIVEN_VARIANCE = 1 << 0,
-	UAKNN_GIVEN_SAMPLES = 1 << 1,
-	UAKNN_GIVEN_PERTURBATION_RATIO = 1 << 2,
-	UAKNN_GIVEN_SOFTMAX_BASE = 1 << 3,
-	UAKNN_GIVEN_TEMPERATURE = 1 << 4,
-	UAKNN_GIVEN_SEED = 1 << 5,
-	UAKNN_GIVEN_PROTOTYPES = 1 << 6,
-	UAKNN_GIVEN_PERTURBATION = 1 << 7,
-	UAKNN_GIVEN_K = 1 << 8,
-	UAKNN_GIVEN_BANDWIDTH = 1 << 9
-};
+	UAKNN_VALUE_TEXT = 0,		/* text */
+	UAKNN_VALUE_NUMBER = 1,		/* float8 */
+	UAKNN_VALUE_INTEGER = 2,	/* integer, bigint */
+	UAKNN_VALUE_BOOLEAN = 3,	/* boolean */
+	UAKNN_VALUE_JSON = 4,		/* jsonb, as JSON text */
+	UAKNN_VALUE_NUMBERS = 5		/* float8[] */
+} uaknn_value_kind;
 
 /*
- * Prediction parameters as SQL passes them: anything not given takes the
- * spec's default on the Swift side, which also parses names and checks ranges.
+ * One non-NULL named argument of a call. The shim knows parameters only by
+ * the SQL names of a function's arguments, which the core resolves to an
+ * index into its list of parameters (uaknn_parameter_lookup); the core
+ * parses, range-checks and applies the value. Pointers are borrowed from the
+ * call's arguments for the duration of the bridge call.
  */
-typedef struct uaknn_params
+typedef struct uaknn_arg
 {
-	uint32_t	given;			/* UAKNN_GIVEN_* bits */
-	uaknn_text	method;			/* uaknn | wuaknn | aaknn | kernel */
-	uaknn_text	mode;			/* expected | sampled */
-	uaknn_text	normalization;	/* softmax | linear */
-	double		variance;
-	double		perturbation_ratio;
-	double		softmax_base;
-	double		temperature;
-	double		bandwidth;
-	int64_t		samples;
-	int64_t		seed;
-	int64_t		k;
-	bool		prototypes;
-	bool		perturbation;
-} uaknn_params;
+	int32_t		parameter;		/* index into the core's parameter list */
+	int32_t		kind;			/* a uaknn_value_kind */
+	double		number;
+	int64_t		integer;
+	bool		boolean;
+	const char *text;			/* text or JSON; not NUL-terminated */
+	int32_t		length;
+	const double *numbers;
+	int32_t		count;
+} uaknn_arg;
+
+/* A parameter as uaknn_parameters() shows it; NUL-terminated strings. */
+typedef struct uaknn_parameter_info
+{
+	char		name[64];
+	char		type[16];
+	char		scope[8];
+	char		methods[128];
+	char		default_value[128];
+	char		range[256];
+	char		summary[256];
+} uaknn_parameter_info;
 
 /* One prototype of an explained UAKNN prediction. */
 typedef struct uaknn_explain_row

@@ -1,8 +1,9 @@
 /*
- * uaknn_bridge.h
+ * bridge.h
  *     The Swift bridge's entry points (Sources/UAKNNBridge, @_cdecl), as C
  *     sees them. Each returns a uaknn_status and fills *error on failure;
- *     none of them calls into PostgreSQL.
+ *     none of them calls into PostgreSQL. Every output buffer is passed with
+ *     its capacity, which the Swift side checks.
  */
 #ifndef UAKNN_BRIDGE_H
 #define UAKNN_BRIDGE_H
@@ -19,38 +20,46 @@ extern int32_t uaknn_metric(int32_t kind,
 							const double *truth, int32_t truth_length,
 							const double *prediction, int32_t prediction_length,
 							double *result, uaknn_error *error);
-
-#define UAKNN_STANDARD_METRICS 6
+extern int32_t uaknn_metrics_standard_count(void);
 extern int32_t uaknn_metrics_standard(const double *truth, int32_t truth_length,
 									  const double *prediction, int32_t prediction_length,
-									  double *out, uaknn_error *error);
+									  double *out, int32_t capacity, uaknn_error *error);
 
-/* Parameters and samples. */
-extern int32_t uaknn_params_check(const uaknn_params *params, uaknn_error *error);
+/* Parameters (by the SQL names of a function's arguments), options, samples. */
+extern int32_t uaknn_parameter_lookup(const char *name, int32_t length);
+extern int32_t uaknn_parameter_count(void);
+extern bool uaknn_parameter_describe(int32_t index, uaknn_parameter_info *info);
+extern int32_t uaknn_options_check(const char *json, int32_t length, uaknn_error *error);
+extern int32_t uaknn_args_check(const uaknn_arg *args, int32_t count, uaknn_error *error);
 extern int32_t uaknn_sample_check(const double *features, int32_t feature_length,
 								  const double *labels, int32_t label_length,
-								  int32_t n, int32_t l, uaknn_error *error);
+								  int32_t n, int32_t l, const char *options, int32_t options_length,
+								  uaknn_error *error);
 
 /*
  * The per-backend cache of models, by model id. The shim decides when to
- * (re)load; the bridge holds the samples and predicts.
+ * (re)load; the bridge holds the samples and options and predicts.
  */
 extern int32_t uaknn_cache_reset(int64_t model_id, int32_t n, int32_t l, uaknn_error *error);
+extern int32_t uaknn_cache_configure(int64_t model_id, const char *options, int32_t options_length,
+									 const char *tuned, int32_t tuned_length, uaknn_error *error);
 extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
 							   const double *features, const double *labels,
 							   uaknn_error *error);
 extern void uaknn_cache_drop(int64_t model_id);
+extern void uaknn_cache_unload(int64_t model_id);
 extern bool uaknn_cache_stats(int64_t model_id, int64_t *rows, int64_t *bytes);
 extern int32_t uaknn_cache_predict(int64_t model_id, const double *query, int32_t n,
-								   const uaknn_params *params, double *out, int32_t l,
+								   const uaknn_arg *args, int32_t nargs, double *out, int64_t capacity,
 								   uaknn_interrupt_fn interrupted, uaknn_error *error);
 extern int32_t uaknn_cache_predict_batch(int64_t model_id, const double *queries,
 										 int32_t count, int32_t n,
-										 const uaknn_params *params, double *out,
+										 const uaknn_arg *args, int32_t nargs,
+										 double *out, int64_t capacity,
 										 uaknn_interrupt_fn interrupted,
 										 uaknn_error *error);
 extern int32_t uaknn_cache_explain(int64_t model_id, const double *query, int32_t n,
-								   const uaknn_params *params, uaknn_explain_row *rows,
+								   const uaknn_arg *args, int32_t nargs, uaknn_explain_row *rows,
 								   int32_t capacity, int32_t *count, uaknn_error *error);
 extern int32_t uaknn_cache_prototype(int64_t model_id, int32_t label, int64_t *keys,
 									 int32_t capacity, int32_t *count, uaknn_error *error);

@@ -1,0 +1,344 @@
+-- uaknn 0.1.0 -> 0.2.0
+\echo Use "ALTER EXTENSION uaknn UPDATE TO '0.2.0'" to load this file. \quit
+
+-- Every function below that is written in SQL or PL/pgSQL runs with
+-- search_path pinned to pg_catalog, pg_temp (pg_temp last, and never
+-- searched for functions or operators there) and names the extension's own
+-- objects by schema: nothing it runs depends on the caller's search_path or
+-- on what another role may create in the extension's schema.
+
+------------------------------------------------------------------------------
+-- Parameters: declared once, in the library
+------------------------------------------------------------------------------
+
+-- Every prediction parameter and model option the library knows: its SQL
+-- type, whether a call may pass it (call) or only a model's options hold it
+-- (model), the methods that read it, its default and range.
+CREATE FUNCTION @extschema@.uaknn_parameters(
+    OUT name text, OUT type text, OUT scope text, OUT methods text,
+    OUT default_value text, OUT range text, OUT description text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_parameters'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Checks a model's options: known names, JSON types and ranges, for every
+-- method. Raises 22023 naming the offending option.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_check_options(options jsonb)
+RETURNS void
+AS 'MODULE_PATHNAME', 'uaknn_check_options'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- 0.1.0 checked options through this; uaknn_check_options does it all now.
+DROP FUNCTION @extschema@.uaknn_check_parameters(text, float8, integer, float8, float8, float8, text,
+    bigint, text, boolean, boolean, integer, float8);
+
+------------------------------------------------------------------------------
+-- The change log: appended to without locks, read by snapshot
+------------------------------------------------------------------------------
+
+-- One row per statement that changed a model's table: the keys an INSERT
+-- added (kind 'i'), or a reset after an UPDATE, DELETE or TRUNCATE ('r'),
+-- or a marker that rows written before `horizon` were pruned ('p'). writer
+-- is the writing transaction: a cache knows which rows it has seen by
+-- whether its snapshot saw their writers. Caches reload in full after the
+-- update, so the 0.1.0 log is dropped.
+TRUNCATE @extschema@.uaknn_change;
+ALTER TABLE @extschema@.uaknn_change
+    DROP COLUMN previous,
+    ADD COLUMN writer xid8 NOT NULL,
+    ADD COLUMN kind "char" NOT NULL CHECK (kind IN ('i', 'r', 'p')),
+    ADD COLUMN horizon xid8;
+CREATE INDEX uaknn_change_writer ON @extschema@.uaknn_change (model_id, writer);
+-- The log only serves caches of the running cluster: a dump keeps none of it.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.uaknn_change', 'WHERE false');
+
+-- The configuration uaknn_tune() chose (NULL: never tuned).
+ALTER TABLE @extschema@.uaknn_model ADD COLUMN tuned jsonb;
+
+------------------------------------------------------------------------------
+-- Catalog functions, pinned and qualified
+------------------------------------------------------------------------------
+
+-- Checks a sample against a model's N and L (NULL: not fixed yet) and its
+-- options. Returns NULL for a valid sample, else what is wrong with it.
+CREATE FUNCTION @extschema@.uaknn_sample_error(features float8[], labels float8[], n integer, l integer,
+                                               options jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'uaknn_sample_error'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Installs the triggers that keep a model valid and current on its table.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_install_triggers(model_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m @extschema@.uaknn_model;
+BEGIN
+    SELECT * INTO STRICT m FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) model_id;
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %s FOR EACH ROW
+                    EXECUTE FUNCTION @extschema@.uaknn_validate_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_validate', m.source, m.id);
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS uaknn_new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_insert', m.source, m.id);
+    -- An UPDATE of other columns changes no sample.
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER UPDATE OF %I, %I, %I OR DELETE OR TRUNCATE ON %s
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_change',
+                   m.key_column, m.features_column, m.labels_column, m.source, m.id);
+END $$;
+
+-- Registers a model over a table: checks the columns, validates every row
+-- (refusing, with the first offending key, a row that is not a valid
+-- sample) and installs the triggers that keep it valid and current.
+-- key defaults to the table's single-column primary key, which must be of
+-- an integer type. Needs ownership of the table. Returns the row count.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_create_model(name text, source regclass, features text, labels text,
+                                   key text DEFAULT NULL, options jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel      pg_catalog.pg_class;
+    key_type pg_catalog.regtype;
+    col      record;
+    n        integer;
+    l        integer;
+    bad      record;
+    total    bigint;
+    model_id bigint;
+BEGIN
+    IF name IS NULL OR source IS NULL OR features IS NULL OR labels IS NULL THEN
+        RAISE EXCEPTION 'name, source, features and labels of a model must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF name OPERATOR(pg_catalog.=) '' THEN
+        RAISE EXCEPTION 'model name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM @extschema@.uaknn_model m WHERE m.name OPERATOR(pg_catalog.=) uaknn_create_model.name) THEN
+        RAISE EXCEPTION 'model "%" already exists', name USING ERRCODE = 'duplicate_object';
+    END IF;
+    SELECT * INTO rel FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) source;
+    IF rel.relkind OPERATOR(pg_catalog.=) 'p' THEN
+        RAISE EXCEPTION 'table % is partitioned', source
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'A model reads one plain table; create it over a table, not a partition tree.';
+    ELSIF rel.relkind OPERATOR(pg_catalog.<>) 'r' THEN
+        RAISE EXCEPTION '"%" is not a table', source USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(rel.relowner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', source USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF rel.relrowsecurity THEN
+        RAISE EXCEPTION 'table % has row-level security enabled', source
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'A model is cached whole and shared by every role that may read the table, so it cannot honour row policies.';
+    END IF;
+    PERFORM @extschema@.uaknn_check_options(options);
+
+    IF key IS NULL THEN
+        SELECT a.attname INTO key
+        FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a
+             ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid AND a.attnum OPERATOR(pg_catalog.=) i.indkey[0]
+        WHERE i.indrelid OPERATOR(pg_catalog.=) source AND i.indisprimary AND i.indnatts OPERATOR(pg_catalog.=) 1;
+        IF key IS NULL THEN
+            RAISE EXCEPTION 'table % has no single-column primary key', source
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Name a unique integer key column with the key argument.';
+        END IF;
+    END IF;
+
+    FOR col IN SELECT * FROM (VALUES ('key', key), ('features', features), ('labels', labels)) v(role, colname) LOOP
+        SELECT a.atttypid::pg_catalog.regtype INTO key_type
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid OPERATOR(pg_catalog.=) source AND a.attname OPERATOR(pg_catalog.=) col.colname
+          AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'column "%" of table % does not exist', col.colname, source
+                USING ERRCODE = 'undefined_column';
+        END IF;
+        IF col.role OPERATOR(pg_catalog.=) 'key'
+           AND key_type OPERATOR(pg_catalog.<>) ALL (ARRAY['smallint', 'integer', 'bigint']::pg_catalog.regtype[]) THEN
+            RAISE EXCEPTION 'key column "%" of table % is of type %, not an integer type', col.colname, source, key_type
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Add a bigint identity column and name it with the key argument.';
+        ELSIF col.role OPERATOR(pg_catalog.<>) 'key'
+           AND key_type OPERATOR(pg_catalog.<>) ALL (ARRAY['double precision[]', 'real[]']::pg_catalog.regtype[]) THEN
+            RAISE EXCEPTION '% column "%" of table % is of type %, not double precision[] or real[]',
+                col.role, col.colname, source, key_type
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+    END LOOP;
+
+    -- The first row by key fixes N and L; every row must agree and be valid.
+    EXECUTE pg_catalog.format('SELECT pg_catalog.array_length(%I, 1), pg_catalog.array_length(%I, 1) FROM ONLY %s ORDER BY %I LIMIT 1',
+                   features, labels, source, key) INTO n, l;
+    EXECUTE pg_catalog.format('SELECT %1$I AS k, @extschema@.uaknn_sample_error(%2$I::pg_catalog.float8[], %3$I::pg_catalog.float8[], $1, $2, $3) AS error
+                    FROM ONLY %4$s WHERE %1$I IS NULL OR @extschema@.uaknn_sample_error(%2$I::pg_catalog.float8[], %3$I::pg_catalog.float8[], $1, $2, $3) IS NOT NULL
+                    ORDER BY %1$I LIMIT 1', key, features, labels, source)
+        INTO bad USING n, l, options;
+    GET DIAGNOSTICS total = ROW_COUNT;
+    IF total OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'row % of table % is not a valid sample', coalesce(bad.k::text, 'with a NULL key'), source
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = coalesce(bad.error, 'The key is NULL.');
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM ONLY %s', source) INTO total;
+
+    INSERT INTO @extschema@.uaknn_model (name, source, key_column, features_column, labels_column, options,
+                             feature_count, label_count)
+    VALUES (name, source, key, features, labels, options, n, l) RETURNING id INTO model_id;
+    PERFORM @extschema@.uaknn_install_triggers(model_id);
+    RETURN total;
+END $$;
+
+-- Drops a model and its triggers; the table and its rows stay.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_drop_model(name text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m @extschema@.uaknn_model;
+BEGIN
+    SELECT * INTO m FROM @extschema@.uaknn_model WHERE uaknn_model.name OPERATOR(pg_catalog.=) uaknn_drop_model.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', name USING ERRCODE = 'undefined_object';
+    END IF;
+    IF NOT pg_catalog.pg_has_role((SELECT relowner FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) m.source), 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table % to drop model "%"', m.source, name
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_validate', m.source);
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_insert', m.source);
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_change', m.source);
+    DELETE FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) m.id;
+END $$;
+
+-- Rows of a table, or NULL when the caller may not read it.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_row_count(source regclass)
+RETURNS bigint
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE n bigint;
+BEGIN
+    IF NOT pg_catalog.has_table_privilege(source, 'SELECT') THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM ONLY %s', source) INTO n;
+    RETURN n;
+END $$;
+
+-- Catalog rows written directly (not through uaknn_create_model) get the
+-- checks that do not need the table's rows: a plain table, valid options.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_model_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) IS DISTINCT FROM 'r' THEN
+        RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
+    END IF;
+    PERFORM @extschema@.uaknn_check_options(NEW.options);
+    RETURN NEW;
+END $$;
+
+-- When a source table is dropped, its models go with it. In C and not
+-- SECURITY DEFINER: it reads pg_event_trigger_dropped_objects() and deletes
+-- the models' catalog rows without running SQL over them.
+DROP EVENT TRIGGER uaknn_drop_watch;
+DROP FUNCTION @extschema@.uaknn_drop_watch();
+CREATE FUNCTION @extschema@.uaknn_drop_watch()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'uaknn_drop_watch'
+LANGUAGE C;
+CREATE EVENT TRIGGER uaknn_drop_watch ON sql_drop
+    WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION @extschema@.uaknn_drop_watch();
+
+-- The version a model's cache follows: the newest change logged for it.
+CREATE OR REPLACE VIEW @extschema@.uaknn_models AS
+SELECT m.name, m.source, m.key_column, m.features_column, m.labels_column,
+       m.feature_count AS n_features, m.label_count AS n_labels,
+       @extschema@.uaknn_row_count(m.source) AS rows, m.options,
+       GREATEST(m.version, (SELECT pg_catalog.max(c.version) FROM @extschema@.uaknn_change c
+                            WHERE c.model_id OPERATOR(pg_catalog.=) m.id)) AS version,
+       m.created_at, m.tuned
+FROM @extschema@.uaknn_model m;
+
+------------------------------------------------------------------------------
+-- Predictions: the default model takes every named parameter
+------------------------------------------------------------------------------
+
+-- weights comes right after features so that uaknn_predict('m', '{...}')
+-- still resolves to the named model's function: an untyped literal second
+-- argument is an array for both forms, and the first is text for only one.
+DROP FUNCTION @extschema@.uaknn_predict(float8[]);
+CREATE FUNCTION @extschema@.uaknn_predict(features float8[],
+    weights float8[] DEFAULT NULL,
+    method text DEFAULT NULL,
+    variance float8 DEFAULT NULL, samples integer DEFAULT NULL,
+    perturbation_ratio float8 DEFAULT NULL, softmax_base float8 DEFAULT NULL,
+    temperature float8 DEFAULT NULL, mode text DEFAULT NULL, seed bigint DEFAULT NULL,
+    normalization text DEFAULT NULL, prototypes boolean DEFAULT NULL,
+    perturbation boolean DEFAULT NULL, k integer DEFAULT NULL, bandwidth float8 DEFAULT NULL,
+    members jsonb DEFAULT NULL)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'uaknn_predict_default'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+DROP FUNCTION @extschema@.uaknn_predict(text, float8[], text, float8, integer, float8, float8, float8, text,
+    bigint, text, boolean, boolean, integer, float8);
+CREATE FUNCTION @extschema@.uaknn_predict(model text, features float8[],
+    method text DEFAULT NULL,
+    variance float8 DEFAULT NULL, samples integer DEFAULT NULL,
+    perturbation_ratio float8 DEFAULT NULL, softmax_base float8 DEFAULT NULL,
+    temperature float8 DEFAULT NULL, mode text DEFAULT NULL, seed bigint DEFAULT NULL,
+    normalization text DEFAULT NULL, prototypes boolean DEFAULT NULL,
+    perturbation boolean DEFAULT NULL, k integer DEFAULT NULL, bandwidth float8 DEFAULT NULL,
+    members jsonb DEFAULT NULL, weights float8[] DEFAULT NULL)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'uaknn_predict'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+DROP FUNCTION @extschema@.uaknn_predict_batch(text, bigint[], float8[], text, float8, integer, float8, float8,
+    float8, text, bigint, text, boolean, boolean, integer, float8);
+CREATE FUNCTION @extschema@.uaknn_predict_batch(model text, keys bigint[], features float8[],
+    method text DEFAULT NULL,
+    variance float8 DEFAULT NULL, samples integer DEFAULT NULL,
+    perturbation_ratio float8 DEFAULT NULL, softmax_base float8 DEFAULT NULL,
+    temperature float8 DEFAULT NULL, mode text DEFAULT NULL, seed bigint DEFAULT NULL,
+    normalization text DEFAULT NULL, prototypes boolean DEFAULT NULL,
+    perturbation boolean DEFAULT NULL, k integer DEFAULT NULL, bandwidth float8 DEFAULT NULL,
+    members jsonb DEFAULT NULL, weights float8[] DEFAULT NULL,
+    OUT key bigint, OUT prediction float8[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_predict_batch'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+------------------------------------------------------------------------------
+-- The cache
+------------------------------------------------------------------------------
+
+DROP FUNCTION @extschema@.uaknn_cache_info();
+CREATE FUNCTION @extschema@.uaknn_cache_info(
+    OUT model text, OUT rows bigint, OUT bytes bigint, OUT version bigint,
+    OUT loaded_at timestamptz, OUT load_ms float8, OUT last_load text, OUT last_used timestamptz)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_cache_info'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+-- This backend's cached models together, against uaknn.max_cache_memory
+-- (NULL: no limit), and how many were evicted to stay within it.
+CREATE FUNCTION @extschema@.uaknn_cache_summary(
+    OUT models bigint, OUT bytes bigint, OUT limit_bytes bigint, OUT evictions bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'uaknn_cache_summary'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+-- 0.1.0's check of a sample without the model's options.
+DROP FUNCTION @extschema@.uaknn_sample_error(float8[], float8[], integer, integer);
