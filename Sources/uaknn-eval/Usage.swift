@@ -49,8 +49,17 @@ enum Usage {
           --normalization softmax|linear   uaknn (softmax)
           --no-prototypes         uaknn ablation: the L nearest samples instead
           --no-perturbation       uaknn ablation: every c_j = 0
-          --k N                   aaknn (5), kernel (32)
-          --bandwidth X           kernel (the distance to the k-th neighbour)
+          --k N                   aaknn (5), kernel (32; 0 = all rows, with fixed or median)
+          --bandwidth X           kernel: s, implies --bandwidth-rule fixed
+          --bandwidth-rule kth|fixed|median
+                                  kernel (kth: s = distance to the k-th neighbour;
+                                  median: s = scale x the rows' median distance to
+                                  their k-th nearest other row)
+          --bandwidth-scale X     kernel, the median rule's scale (0.5)
+          --fallback none|prior|aaknn|uaknn|wuaknn
+                                  kernel: blend with this method by the confidence
+                                  g(x) (needs fixed or median); uaknn and wuaknn
+                                  take the uaknn parameters given, aaknn k = 5
 
         EXIT STATUS
           0 success, 1 bad data or files (the message names file and line),

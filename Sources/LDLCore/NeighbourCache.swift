@@ -1,0 +1,6 @@
+/// Values the neighbour family derives from a whole model version, kept
+/// until the next `add` (which replaces the cache).
+struct NeighbourCache {
+    /// `d_med` by the k it was computed for (`MedianBandwidth.swift`).
+    var medianDistance: [Int: Double] = [:]
+}
