@@ -3,4 +3,6 @@
 struct NeighbourCache {
     /// `d_med` by the k it was computed for (`MedianBandwidth.swift`).
     var medianDistance: [Int: Double] = [:]
+    /// Per-label counts of `LabelSupport.swift`.
+    var labelCounts: LabelCounts? = nil
 }
