@@ -28,19 +28,8 @@ public enum LabelSupport {
         }
     }
 
-    /// The distance between two label centroids.
-    public enum Distance: String, CaseIterable, Sendable {
-        case euclidean
-        /// `1 − cos`, with cos = 0 for a zero vector.
-        case cosine
-
-        public static func parse(_ name: some StringProtocol) throws(LDLError) -> Distance {
-            guard let d = Distance(rawValue: String(name).lowercased()) else {
-                throw LDLError.invalid("unknown distance \"\(name)\"", hint: "Valid distances are: euclidean, cosine.")
-            }
-            return d
-        }
-    }
+    /// The distance between two label centroids (`1 − cos` for cosine).
+    public typealias Distance = DistanceKind
 
     public static let defaultFewBelow = 20
     public static let defaultManyAbove = 100
