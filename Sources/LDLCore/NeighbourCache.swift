@@ -5,4 +5,6 @@ struct NeighbourCache {
     var medianDistance: [Int: Double] = [:]
     /// Per-label counts of `LabelSupport.swift`.
     var labelCounts: LabelCounts? = nil
+    /// The last smoothed copy (`Smoothing.swift`), one at a time to bound memory.
+    var smoothed: (lambda: Double, k: Int, model: Model)? = nil
 }
