@@ -178,7 +178,8 @@ extension Model {
             let predicted = try leaveOneOut(method: method, isCancelled: isCancelled)
             var hits = [Int](repeating: 0, count: L)
             var absolute = [Double](repeating: 0, count: L)
-            for i in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+            for (r, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() {
+                if r % Self.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
                 let truth = Array(labels[(i * L)..<((i + 1) * L)])
                 let p = Array(predicted[(i * L)..<((i + 1) * L)])
                 let top = Metrics.topLabel(truth)

@@ -70,7 +70,7 @@ public final class Model {
         let keyBytes = keys.capacity * MemoryLayout<Int64>.stride
         let indexBytes = indexOfKey.capacity * (MemoryLayout<Int64>.stride + MemoryLayout<Int>.stride + 1)
         return doubles * MemoryLayout<Double>.stride + keyBytes + indexBytes + prototypes.memoryBytes
-            + MemoryLayout<Model>.size
+            + neighbourCache.memoryBytes + MemoryLayout<Model>.size
     }
 
     /// Whether a sample with this key is stored.

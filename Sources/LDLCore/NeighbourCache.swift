@@ -7,4 +7,7 @@ struct NeighbourCache {
     var labelCounts: LabelCounts? = nil
     /// The last smoothed copy (`Smoothing.swift`), one at a time to bound memory.
     var smoothed: (lambda: Double, k: Int, model: Model)? = nil
+
+    /// Bytes held beyond the model's own storage (the smoothed copy), for the cache report.
+    var memoryBytes: Int { smoothed?.model.memoryBytes ?? 0 }
 }

@@ -58,7 +58,8 @@ extension Model {
     func neighbourBlockSize(perQuery: Int) -> Int {
         let standard = Self.blockSize(featureCount: featureCount, labelCount: labelCount)
         let budget = (48 << 20) / MemoryLayout<Neighbour>.stride
-        return Swift.max(1, Swift.min(standard, budget / Swift.max(perQuery, 1)))
+        let kept = Swift.min(Swift.max(perQuery, 1), Swift.max(count, 1))  // a huge k keeps at most M
+        return Swift.max(1, Swift.min(standard, budget / kept))
     }
 
     /// The stored rows `start ..< start + size` as a query block (they are contiguous).
