@@ -86,12 +86,13 @@ struct LabelCounts {
 
 extension Model {
     /// Rows per top label and soft support, summed in key order; cached until the next `add`.
-    func labelCounts() -> LabelCounts {
+    func labelCounts(isCancelled: () -> Bool) throws(LDLError) -> LabelCounts {
         if let cached = neighbourCache.labelCounts { return cached }
         let L = labelCount
         var counts = LabelCounts(rowsTop: Array(repeating: 0, count: L), soft: Array(repeating: 0, count: L))
-        labels.withUnsafeBufferPointer { d in
-            for i in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+        try labels.withUnsafeBufferPointer { (d) throws(LDLError) in
+            for (r, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() {
+                if r % Self.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
                 let row = UnsafeBufferPointer(rebasing: d[(i * L)..<((i + 1) * L)])
                 counts.rowsTop[Metrics.topLabel(row)] += 1
                 for j in 0..<L { counts.soft[j] += row[j] }
@@ -116,12 +117,13 @@ extension Model {
     ///   model's labels, a value that is not finite and >= 0, or bad thresholds.
     public func labelSplit(
         truth: UnsafeBufferPointer<Double>, fewBelow: Int = LabelSupport.defaultFewBelow,
-        manyAbove: Int = LabelSupport.defaultManyAbove, support kind: LabelSupport.Kind = .top
+        manyAbove: Int = LabelSupport.defaultManyAbove, support kind: LabelSupport.Kind = .top,
+        isCancelled: () -> Bool = { false }
     ) throws(LDLError) -> LabelSplit {
         try LabelSupport.validate(fewBelow: fewBelow, manyAbove: manyAbove)
         try Validation.checkLength(truth.count, expected: labelCount, what: "truth")
         try Metrics.validateValues(truth, name: "truth")
-        let n = support(kind, label: Metrics.topLabel(truth), counts: labelCounts())
+        let n = support(kind, label: Metrics.topLabel(truth), counts: try labelCounts(isCancelled: isCancelled))
         return LabelSupport.split(n, fewBelow: fewBelow, manyAbove: manyAbove)
     }
 
@@ -150,7 +152,7 @@ extension Model {
         guard k >= 1 else { throw LDLError.invalid("k is \(k), expected at least 1") }
         guard count > 0 else { throw LDLError.emptyModel() }
         let L = labelCount
-        let counts = labelCounts()
+        let counts = try labelCounts(isCancelled: isCancelled)
         let n = (0..<L).map { support(kind, label: $0, counts: counts) }
         let splits = n.map { LabelSupport.split($0, fewBelow: fewBelow, manyAbove: manyAbove) }
         let centroids = try labelCentroids(kind, isCancelled: isCancelled)

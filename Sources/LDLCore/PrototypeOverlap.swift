@@ -26,10 +26,11 @@ extension Model {
     }
 
     /// Per-row membership counts, summarized.
-    public func prototypeOverlap() -> PrototypeOverlap {
+    public func prototypeOverlap(isCancelled: () -> Bool = { false }) throws(LDLError) -> PrototypeOverlap {
         var o = PrototypeOverlap()
         let starts = prototypes.memberStart
         for i in 0..<Swift.min(count, starts.count - 1) {
+            if i % Self.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
             let c = starts[i + 1] - starts[i]
             switch c {
             case 0: o.none += 1

@@ -58,16 +58,17 @@ import Testing
         try m.add(key: 2, features: [1], labels: [0.45, 0.45, 0.1])  // 2
         try m.add(key: 3, features: [2], labels: [1.0 / 3, 1.0 / 3, 1.0 / 3])  // none: uniform
         try m.add(key: 4, features: [3], labels: [0.35, 0.3, 0.35])  // 2
-        let o = m.prototypeOverlap()
+        let o = try m.prototypeOverlap()
         #expect(o == PrototypeOverlap(none: 1, one: 1, two: 2, threeOrMore: 0, memberships: 5, rows: 4))
         #expect(o.duplicationFactor == 1.25 && o.memberships == m.prototypeSizes.reduce(0, +))
         #expect(m.prototypeMembershipCount(key: 3) == 0 && m.prototypeMembershipCount(key: 2) == 2)
         #expect(m.prototypeMembershipCount(key: 99) == nil)
         let wide = try Model(featureCount: 1, labelCount: 8)
         try wide.add(key: 1, features: [0], labels: [0.2, 0.2, 0.2, 0.2, 0.2, 0, 0, 0])
-        #expect(wide.prototypeOverlap().threeOrMore == 1)
+        #expect(try wide.prototypeOverlap().threeOrMore == 1)
         // SJAFFE: the spec measured a duplication factor of 2.35.
         let s = try Fixtures.sjaffeModel(0..<213).prototypeOverlap()
+        expectError(.cancelled) { _ = try m.prototypeOverlap(isCancelled: { true }) }
         #expect(abs(s.duplicationFactor - 2.35) < 0.01 && s.rows == 213)
     }
 }
