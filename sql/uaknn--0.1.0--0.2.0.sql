@@ -286,6 +286,7 @@ CREATE FUNCTION @extschema@.uaknn_predict(features float8[],
     temperature float8 DEFAULT NULL, mode text DEFAULT NULL, seed bigint DEFAULT NULL,
     normalization text DEFAULT NULL, prototypes boolean DEFAULT NULL,
     perturbation boolean DEFAULT NULL, k integer DEFAULT NULL, bandwidth float8 DEFAULT NULL,
+    bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL, fallback text DEFAULT NULL,
     members jsonb DEFAULT NULL)
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'uaknn_predict_default'
@@ -300,6 +301,7 @@ CREATE FUNCTION @extschema@.uaknn_predict(model text, features float8[],
     temperature float8 DEFAULT NULL, mode text DEFAULT NULL, seed bigint DEFAULT NULL,
     normalization text DEFAULT NULL, prototypes boolean DEFAULT NULL,
     perturbation boolean DEFAULT NULL, k integer DEFAULT NULL, bandwidth float8 DEFAULT NULL,
+    bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL, fallback text DEFAULT NULL,
     members jsonb DEFAULT NULL, weights float8[] DEFAULT NULL)
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'uaknn_predict'
@@ -314,6 +316,7 @@ CREATE FUNCTION @extschema@.uaknn_predict_batch(model text, keys bigint[], featu
     temperature float8 DEFAULT NULL, mode text DEFAULT NULL, seed bigint DEFAULT NULL,
     normalization text DEFAULT NULL, prototypes boolean DEFAULT NULL,
     perturbation boolean DEFAULT NULL, k integer DEFAULT NULL, bandwidth float8 DEFAULT NULL,
+    bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL, fallback text DEFAULT NULL,
     members jsonb DEFAULT NULL, weights float8[] DEFAULT NULL,
     OUT key bigint, OUT prediction float8[])
 RETURNS SETOF record

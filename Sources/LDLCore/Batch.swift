@@ -92,7 +92,8 @@ extension Model {
         switch method {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .kernel, .prior: return false
+        case .aaknn, .prior: return false
+        case .kernel(let o): return o.fallback.method.map { needsPrototypes($0) } ?? false
         case .mix(let members, _): return members.contains { needsPrototypes($0) }
         }
     }
@@ -108,6 +109,9 @@ extension Model {
             return
         case .prior:
             priorFinish(into: out, count: count)
+            return
+        case .kernel(let options):
+            try kernelBatch(queries, count: count, options: options, into: out, isCancelled: isCancelled)
             return
         default:
             break
@@ -154,14 +158,18 @@ extension Model {
                 }
                 for b in 0..<size { try wuaknnFinish(matches: matched[b], softmaxBase: base, into: output(b)) }
             case .aaknn(let k):
-                let sets = try scanNearest(
-                    queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
-                for b in 0..<size { aaknnFinish(neighbours: sets[b].ascending(), into: output(b)) }
-            case .kernel(let k, let bandwidth):
-                let sets = try scanNearest(
-                    queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
-                for b in 0..<size { kernelFinish(neighbours: sets[b].ascending(), bandwidth: bandwidth, into: output(b)) }
-            case .mix, .prior:
+                if hasWeights {
+                    // Rows of weight 0 are left out of the scan (`RowWeights.swift`).
+                    let sets = try nearestRows(
+                        queries: block, queryCount: size, k: k, metric: .euclidean, weighted: true,
+                        isCancelled: isCancelled)
+                    for b in 0..<size { try aaknnWeightedFinish(neighbours: sets[b].ascending(), into: output(b)) }
+                } else {
+                    let sets = try scanNearest(
+                        queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
+                    for b in 0..<size { aaknnFinish(neighbours: sets[b].ascending(), into: output(b)) }
+                }
+            case .mix, .prior, .kernel:
                 break  // handled above
             }
             start += size

@@ -25,7 +25,7 @@ extension Settings {
         case .aaknn:
             method = .aaknn(k: integer("k").map { Int($0) } ?? Method.defaultK.aaknn)
         case .kernel:
-            method = .kernel(k: integer("k").map { Int($0) } ?? Method.defaultK.kernel, bandwidth: number("bandwidth"))
+            method = .kernel(try kernelOptions())
         case .prior:
             break
         case .mix(let defaultMembers, _):
@@ -56,6 +56,25 @@ extension Settings {
         return method
     }
 
+    /// Kernel kNN's options. A fallback runs with these settings' options
+    /// for its method (UAKNN's parameters, softmax_base), and AA-kNN with its
+    /// own default k (k is the kernel's).
+    public func kernelOptions() throws(LDLError) -> KernelOptions {
+        var o = KernelOptions()
+        if let v = integer("k") { o.k = Int(v) }
+        o.bandwidth = number("bandwidth")
+        if let v = text("bandwidth_rule") { o.rule = try BandwidthRule.parse(v) }
+        if let v = number("bandwidth_scale") { o.scale = v }
+        if let v = text("fallback") {
+            switch try KernelFallback.parse(v) {
+            case .uaknn: o.fallback = .uaknn(uaknnOptions())
+            case .wuaknn: o.fallback = .wuaknn(softmaxBase: number("softmax_base") ?? UAKNNOptions().softmaxBase)
+            case let f: o.fallback = f
+            }
+        }
+        return o
+    }
+
     public func uaknnOptions() -> UAKNNOptions {
         var o = UAKNNOptions()
         if let v = number("variance") { o.variance = v }
@@ -78,6 +97,7 @@ extension Settings {
     public func validateAll() throws(LDLError) {
         _ = try method(tuned: .object([]))
         try Method.uaknn(uaknnOptions()).validate()
+        try Method.kernel(try kernelOptions()).validate()
     }
 }
 
@@ -104,9 +124,12 @@ extension Method {
             if base != UAKNNOptions().softmaxBase { add("softmax_base", .number(base)) }
         case .aaknn(let k):
             add("k", .number(Double(k)))
-        case .kernel(let k, let bandwidth):
-            add("k", .number(Double(k)))
-            if let bandwidth { add("bandwidth", .number(bandwidth)) }
+        case .kernel(let o):
+            add("k", .number(Double(o.k)))
+            if let bandwidth = o.bandwidth { add("bandwidth", .number(bandwidth)) }
+            if let rule = o.rule { add("bandwidth_rule", .string(rule.rawValue)) }
+            if o.scale != KernelOptions.defaultScale { add("bandwidth_scale", .number(o.scale)) }
+            if o.fallback != .none { add("fallback", .string(o.fallback.name)) }
         case .prior:
             break
         case .mix(let ms, let weights):

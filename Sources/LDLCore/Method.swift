@@ -6,9 +6,9 @@ public enum Method: Sendable, Equatable {
     case wuaknn(softmaxBase: Double = 2)
     /// The mean of the label distributions of the `k` nearest samples (Euclidean).
     case aaknn(k: Int = Method.defaultK.aaknn)
-    /// Gaussian-kernel weighted mean over the `k` nearest samples (Euclidean);
-    /// `bandwidth` nil: `s²` is the squared distance to the k-th neighbour.
-    case kernel(k: Int = Method.defaultK.kernel, bandwidth: Double? = nil)
+    /// Gaussian-kernel weighted mean over the `k` nearest samples (Euclidean),
+    /// with the bandwidth rules, row weights and gate of `KernelOptions`.
+    case kernel(KernelOptions)
     /// The mean of the model's label distributions, whatever the query
     /// (TUNING.md "Prior"): the baseline every comparison shows.
     case prior
@@ -18,6 +18,12 @@ public enum Method: Sendable, Equatable {
     /// positive sum, divided by that sum.
     case mix([Method], weights: [Double]? = nil)
 
+    /// Kernel kNN with the k-th-neighbour bandwidth (`bandwidth` nil) or a
+    /// fixed one: the form every caller used before `KernelOptions`.
+    public static func kernel(k: Int = KernelOptions.defaultK, bandwidth: Double? = nil) -> Method {
+        .kernel(KernelOptions(k: k, bandwidth: bandwidth))
+    }
+
     /// The deepest nesting of mixtures accepted (recursion is bounded).
     public static let maximumMixDepth = 8
 
@@ -25,7 +31,7 @@ public enum Method: Sendable, Equatable {
     public static let defaultMethod = Method.uaknn()
 
     /// The default k of the neighbour methods.
-    public static let defaultK = (aaknn: 5, kernel: 32)
+    public static let defaultK = (aaknn: 5, kernel: KernelOptions.defaultK)
 
     /// The names `parseName` accepts (besides aliases).
     public static let names = ["uaknn", "wuaknn", "aaknn", "kernel", "prior", "mix"]
@@ -77,11 +83,8 @@ public enum Method: Sendable, Equatable {
             try UAKNNOptions.validateSoftmaxBase(base)
         case .aaknn(let k):
             guard k >= 1 else { throw LDLError.invalid("k is \(k), expected at least 1") }
-        case .kernel(let k, let bandwidth):
-            guard k >= 1 else { throw LDLError.invalid("k is \(k), expected at least 1") }
-            if let h = bandwidth, !(h.isFinite && h > 0) {
-                throw LDLError.invalid("bandwidth is \(h), expected a finite number greater than 0")
-            }
+        case .kernel(let options):
+            try options.validate()
         case .prior:
             break
         case .mix(let members, let weights):

@@ -5,6 +5,10 @@ public enum MetricKind: String, CaseIterable, Sendable {
     case euclidean, sorensen
     case squaredChi2 = "squared_chi2"
     case fidelity, js
+    /// 1 when the top labels agree (argmax, ties to the lowest label), else 0:
+    /// its mean is top-label accuracy (NEIGHBOURS.md F4.2). Last, so the
+    /// earlier kinds keep their indices.
+    case top1
 
     /// The six metrics LDL papers report, in the order they report them.
     public static let standard: [MetricKind] = [.chebyshev, .clark, .canberra, .kl, .cosine, .intersection]
@@ -16,7 +20,7 @@ public enum MetricKind: String, CaseIterable, Sendable {
     /// than a smaller one (distances).
     public var higherIsBetter: Bool {
         switch self {
-        case .cosine, .intersection, .fidelity: return true
+        case .cosine, .intersection, .fidelity, .top1: return true
         default: return false
         }
     }

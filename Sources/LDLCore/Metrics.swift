@@ -114,7 +114,22 @@ public enum Metrics {
                 s += 0.5 * x * (log(x) - lm) + 0.5 * y * (log(y) - lm)
             }
             return s
+        case .top1:
+            return topLabel(UnsafeBufferPointer(rebasing: a[0..<n])) == topLabel(UnsafeBufferPointer(rebasing: b[0..<n]))
+                ? 1 : 0
         }
+    }
+
+    /// The argmax of a vector, ties to the lowest index (the spec's rule); 0 for an empty one.
+    public static func topLabel(_ v: UnsafeBufferPointer<Double>) -> Int {
+        var best = 0
+        for j in 0..<v.count where v[j] > v[best] { best = j }
+        return best
+    }
+
+    /// Convenience for arrays.
+    public static func topLabel(_ v: [Double]) -> Int {
+        v.withUnsafeBufferPointer { topLabel($0) }
     }
 
     /// Validates the pair, then computes one metric.

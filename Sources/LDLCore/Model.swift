@@ -37,6 +37,10 @@ public final class Model {
     var prototypes: Prototypes
     /// The mean label distribution (`Prior.swift`), until the next `add`.
     var priorCache: [Double]? = nil
+    /// Row weights (`RowWeights.swift`), nil while no row was given one.
+    var weights: [Double]? = nil
+    /// Per-version values of the neighbour family (`NeighbourCache.swift`), until the next `add`.
+    var neighbourCache = NeighbourCache()
 
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
@@ -62,11 +66,11 @@ public final class Model {
     /// Bytes held by the sample storage (capacity, not just the used part),
     /// for a cache report. The key index is estimated.
     public var memoryBytes: Int {
-        let doubles = rawFeatures.capacity + inverseNorms.capacity + labels.capacity
+        let doubles = rawFeatures.capacity + inverseNorms.capacity + labels.capacity + (weights?.capacity ?? 0)
         let keyBytes = keys.capacity * MemoryLayout<Int64>.stride
         let indexBytes = indexOfKey.capacity * (MemoryLayout<Int64>.stride + MemoryLayout<Int>.stride + 1)
         return doubles * MemoryLayout<Double>.stride + keyBytes + indexBytes + prototypes.memoryBytes
-            + MemoryLayout<Model>.size
+            + neighbourCache.memoryBytes + MemoryLayout<Model>.size
     }
 
     /// Whether a sample with this key is stored.
@@ -86,17 +90,22 @@ public final class Model {
         labels.reserveCapacityGrowing(to: l)
         indexOfKey.reserveCapacityGrowing(to: total)
         prototypes.reserveCapacity(samples: total)
+        weights?.reserveCapacityGrowing(to: total)
     }
 
     /// Adds one sample. Everything is checked before anything is stored, so a
     /// failed call leaves the model as it was.
     ///
+    /// `weight` (F2.1's per-row importance, finite and >= 0) nil means 1; see `RowWeights.swift`.
+    ///
     /// - Throws: `.invalidParameter` for a length other than `featureCount` /
     ///   `labelCount`, a value that is not finite, labels outside [0, 1] or not
-    ///   summing to 1 within 1e-6, or a key already present.
+    ///   summing to 1 within 1e-6, a negative or non-finite weight, or a key already present.
     public func add(
-        key: Int64, features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>
+        key: Int64, features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>,
+        weight: Double? = nil
     ) throws(LDLError) {
+        if let weight { try Self.checkWeight(weight) }
         try Validation.checkLength(features.count, expected: featureCount, what: "feature vector")
         try Validation.checkLength(distribution.count, expected: labelCount, what: "label vector")
         try Validation.checkFinite(features, what: "feature vector")
@@ -108,6 +117,8 @@ public final class Model {
 
         let index = keys.count
         priorCache = nil
+        neighbourCache = NeighbourCache()
+        appendWeight(weight, at: index)
         keys.append(key)
         indexOfKey[key] = index
         rawFeatures.append(contentsOf: features)
@@ -117,21 +128,25 @@ public final class Model {
     }
 
     /// Convenience for arrays.
-    public func add(key: Int64, features: [Double], labels distribution: [Double]) throws(LDLError) {
+    public func add(key: Int64, features: [Double], labels distribution: [Double], weight: Double? = nil)
+        throws(LDLError)
+    {
         try features.withUnsafeBufferPointer { (f) throws(LDLError) in
             try distribution.withUnsafeBufferPointer { (d) throws(LDLError) in
-                try add(key: key, features: f, labels: d)
+                try add(key: key, features: f, labels: d, weight: weight)
             }
         }
     }
 
     /// Adds many samples: `keys.count` rows, `features` row-major
-    /// `keys.count x featureCount`, `labels` row-major `keys.count x labelCount`.
+    /// `keys.count x featureCount`, `labels` row-major `keys.count x labelCount`,
+    /// `weights` nil or one per row.
     /// Polls `isCancelled` every 1024 rows. Rows before a failing one stay
     /// added; the error names the failing row (1-based).
     public func add(
         keys newKeys: UnsafeBufferPointer<Int64>, features: UnsafeBufferPointer<Double>,
-        labels distributions: UnsafeBufferPointer<Double>, isCancelled: () -> Bool
+        labels distributions: UnsafeBufferPointer<Double>, weights rowWeights: UnsafeBufferPointer<Double>? = nil,
+        isCancelled: () -> Bool
     ) throws(LDLError) {
         let rows = newKeys.count
         let nf = try Validation.product(rows, featureCount, what: "feature matrix")
@@ -144,13 +159,16 @@ public final class Model {
             throw LDLError.invalid(
                 "label matrix has \(distributions.count) values, expected \(rows) rows x \(labelCount)")
         }
+        if let rowWeights, rowWeights.count != rows {
+            throw LDLError.invalid("weight vector has \(rowWeights.count) values, expected \(rows) (one per row)")
+        }
         reserveCapacity(additional: rows)
         for r in 0..<rows {
             if r % 1024 == 0, isCancelled() { throw LDLError.cancelled }
             let f = UnsafeBufferPointer(rebasing: features[(r * featureCount)..<((r + 1) * featureCount)])
             let d = UnsafeBufferPointer(rebasing: distributions[(r * labelCount)..<((r + 1) * labelCount)])
             do {
-                try add(key: newKeys[r], features: f, labels: d)
+                try add(key: newKeys[r], features: f, labels: d, weight: rowWeights?[r])
             } catch {
                 var e = error
                 e.message = "row \(r + 1): " + e.message

@@ -119,11 +119,23 @@ extension Parameter {
                 defaultText: "\(uaknn.perturbation)", summary: "false: the ablation with every c_j = 0"),
             Parameter(
                 name: "k", type: .integer, scope: .call, methods: ["aaknn", "kernel"],
-                range: .integers(1...maximumK), defaultText: "\(k.aaknn) (aaknn), \(k.kernel) (kernel)",
-                summary: "neighbours"),
+                range: .integers(0...maximumK), defaultText: "\(k.aaknn) (aaknn), \(k.kernel) (kernel)",
+                summary: "neighbours; kernel with k => 0: every row"),
             Parameter(
                 name: "bandwidth", type: .float8, scope: .call, methods: ["kernel"], range: .greater(0),
-                defaultText: "the k-th neighbour's distance", summary: "the Gaussian kernel's s"),
+                defaultText: "none", summary: "the Gaussian kernel's s; implies bandwidth_rule => 'fixed'"),
+            Parameter(
+                name: "bandwidth_rule", type: .text, scope: .call, methods: ["kernel"],
+                range: .choices(BandwidthRule.allCases.map(\.rawValue)), defaultText: BandwidthRule.kth.rawValue,
+                summary: "kth: s² is the squared distance to the query's k-th neighbour; fixed: s = bandwidth; "
+                    + "median: s = bandwidth_scale × the median distance of rows to their k-th neighbour"),
+            Parameter(
+                name: "bandwidth_scale", type: .float8, scope: .call, methods: ["kernel"], range: .greater(0),
+                defaultText: plain(KernelOptions.defaultScale), summary: "the factor of the median rule"),
+            Parameter(
+                name: "fallback", type: .text, scope: .call, methods: ["kernel"],
+                range: .choices(["none", "prior", "aaknn", "uaknn", "wuaknn"]), defaultText: "none",
+                summary: "blend the kernel toward this method by the confidence g (not with kth)"),
             Parameter(
                 name: "members", type: .jsonb, scope: .call, methods: ["mix"], range: .any,
                 defaultText: "uaknn with variance " + Method.paperEnsembleVariances.map(plain).joined(separator: ", "),

@@ -45,9 +45,14 @@ public struct Settings: Sendable, Equatable {
         return s
     }
 
-    /// These settings with `other`'s values in place of theirs.
+    /// These settings with `other`'s values in place of theirs. A bandwidth
+    /// and a bandwidth rule are one choice: a layer that gives one of them
+    /// replaces the other's value below it (a call's `bandwidth => 0.5`
+    /// means the fixed rule even when the model's options say `median`).
     public func overlaid(by other: Settings) -> Settings {
         var s = self
+        if other.values["bandwidth"] != nil, other.values["bandwidth_rule"] == nil { s.values["bandwidth_rule"] = nil }
+        if other.values["bandwidth_rule"] != nil, other.values["bandwidth"] == nil { s.values["bandwidth"] = nil }
         for (k, v) in other.values { s.values[k] = v }
         return s
     }

@@ -9,7 +9,7 @@ enum MethodOptions {
     /// Valued parameter options, without `--`.
     static let valued: Set<String> = [
         "variance", "samples", "perturbation-ratio", "softmax-base", "temperature", "mode",
-        "normalization", "k", "bandwidth",
+        "normalization", "k", "bandwidth", "bandwidth-rule", "bandwidth-scale", "fallback",
     ]
     /// Flag parameter options, without `--`.
     static let flags: Set<String> = ["no-prototypes", "no-perturbation"]
@@ -20,7 +20,8 @@ enum MethodOptions {
         "variance": ["uaknn"], "samples": ["uaknn"], "perturbation-ratio": ["uaknn"],
         "softmax-base": ["uaknn", "wuaknn"], "temperature": ["uaknn"], "mode": ["uaknn"],
         "normalization": ["uaknn"], "no-prototypes": ["uaknn"], "no-perturbation": ["uaknn"],
-        "k": ["aaknn", "kernel"], "bandwidth": ["kernel"],
+        "k": ["aaknn", "kernel"], "bandwidth": ["kernel"], "bandwidth-rule": ["kernel"],
+        "bandwidth-scale": ["kernel"], "fallback": ["kernel"],
     ]
 
     static let allNames = ["uaknn", "wuaknn", "aaknn", "kernel"]
@@ -46,9 +47,16 @@ enum MethodOptions {
 
     /// The configured methods, in the order of `names`, each validated by the core.
     static func methods(_ names: [String], arguments: Arguments, seed: UInt64) throws -> [(name: String, method: Method)] {
+        // A kernel's fallback runs with the parameters given for that method.
+        var fallback = KernelFallback.none
+        if let text = arguments.string("fallback") {
+            do { fallback = try KernelFallback.parse(text) } catch { throw usage(error, "fallback") }
+        }
+        var applies = Set(names)
+        if names.contains("kernel"), fallback != .none { applies.insert(fallback.name) }
         for option in arguments.givenNames.sorted() {
             guard let users = users[option] else { continue }
-            if users.isDisjoint(with: names) {
+            if users.isDisjoint(with: applies) {
                 throw EvalError.usage(
                     "option --\(option) does not apply to \(names.joined(separator: ", ")) "
                         + "(it is a parameter of \(users.sorted().joined(separator: ", ")))")
@@ -69,8 +77,19 @@ enum MethodOptions {
         }
         if arguments.has("no-prototypes") { options.prototypes = false }
         if arguments.has("no-perturbation") { options.perturbation = false }
-        let k = try arguments.int("k", in: 1...Int.max)
+        let k = try arguments.int("k", in: names.contains("kernel") ? 0...Int.max : 1...Int.max)
         let bandwidth = try arguments.double("bandwidth")
+        var kernel = KernelOptions(bandwidth: bandwidth)
+        if let k { kernel.k = k }
+        if let text = arguments.string("bandwidth-rule") {
+            do { kernel.rule = try BandwidthRule.parse(text) } catch { throw usage(error, "bandwidth-rule") }
+        }
+        if let v = try arguments.double("bandwidth-scale") { kernel.scale = v }
+        switch fallback {
+        case .uaknn: kernel.fallback = .uaknn(options)
+        case .wuaknn: kernel.fallback = .wuaknn(softmaxBase: options.softmaxBase)
+        default: kernel.fallback = fallback  // aaknn: its default k (--k is the kernel's)
+        }
 
         var result: [(name: String, method: Method)] = []
         for name in names {
@@ -79,11 +98,7 @@ enum MethodOptions {
             case "uaknn": method = .uaknn(options)
             case "wuaknn": method = .wuaknn(softmaxBase: options.softmaxBase)
             case "aaknn": method = k.map { .aaknn(k: $0) } ?? .aaknn()
-            default:
-                // The core's default k, not a copy of it.
-                var defaultK = 1
-                if case .kernel(let d, _) = Method.kernel() { defaultK = d }
-                method = .kernel(k: k ?? defaultK, bandwidth: bandwidth)
+            default: method = .kernel(kernel)
             }
             do { try method.validate() } catch { throw usage(error, nil) }
             result.append((name, method))

@@ -32,6 +32,21 @@ enum Usage {
               for that subprocess only. The batch figures depend on the CPU the
               core is compiled for: see the note in BenchCommand.swift.
 
+          uaknn-eval noise --data DIR --rate R --noise uniform|asymmetric|semantic
+                           [--seed 0] [--k 1,5,15,41,101] [--method aaknn] [--score kl]
+                           [--bandwidth X] [--bandwidth-rule R] [--bandwidth-scale X]
+                           [--rows N] [--cv [--folds 5] [--repeats 1]]
+              Label-noise benchmark (NEIGHBOURS.md F3.3). Picks round(R x M) rows
+              (seeded) and transposes each one's top label t with another label:
+              uniform over all labels (t itself leaves the row unchanged), per-label
+              pairs a/b w.p. 2/3 / 1/3 (asymmetric), or the label with the nearest
+              centroid (semantic). Prints per k the ROC AUC and average precision of
+              the leave-one-out score (--method aaknn|kernel|uaknn|wuaknn, --score
+              any metric kind) against the rows that changed, how many rows disagree
+              on their top label and the share of those that changed. --rows N
+              takes a seeded random subset first. --cv adds cross-validation trained
+              on the noisy labels and scored on the clean ones.
+
         METHODS
           uaknn     UAKNN (spec "UAKNN")
           wuaknn    UAKNN's weighting without uncertainty
@@ -49,8 +64,17 @@ enum Usage {
           --normalization softmax|linear   uaknn (softmax)
           --no-prototypes         uaknn ablation: the L nearest samples instead
           --no-perturbation       uaknn ablation: every c_j = 0
-          --k N                   aaknn (5), kernel (32)
-          --bandwidth X           kernel (the distance to the k-th neighbour)
+          --k N                   aaknn (5), kernel (32; 0 = all rows, with fixed or median)
+          --bandwidth X           kernel: s, implies --bandwidth-rule fixed
+          --bandwidth-rule kth|fixed|median
+                                  kernel (kth: s = distance to the k-th neighbour;
+                                  median: s = scale x the rows' median distance to
+                                  their k-th nearest other row)
+          --bandwidth-scale X     kernel, the median rule's scale (0.5)
+          --fallback none|prior|aaknn|uaknn|wuaknn
+                                  kernel: blend with this method by the confidence
+                                  g(x) (needs fixed or median); uaknn and wuaknn
+                                  take the uaknn parameters given, aaknn k = 5
 
         EXIT STATUS
           0 success, 1 bad data or files (the message names file and line),

@@ -20,9 +20,27 @@ import Testing
                 #expect(abs(got - want) <= 1e-12, "case \(n) \(name): \(got) vs \(want)")
                 checked += 1
             }
-            #expect(Set(expected.keys) == Set(MetricKind.allCases.map(\.name)), "case \(n) covers every kind")
+            #expect(Set(expected.keys) == Set(Self.vectorKinds.map(\.name)), "case \(n) covers every kind")
         }
-        #expect(checked == cases.count * MetricKind.allCases.count)
+        #expect(checked == cases.count * Self.vectorKinds.count)
+    }
+
+    /// The kinds metrics.json covers: all but `top1` (NEIGHBOURS.md F4.2, tested below).
+    static let vectorKinds = MetricKind.allCases.filter { $0 != .top1 }
+
+    @Test func top1() throws {
+        #expect(try Metrics.value(.top1, truth: [0.2, 0.2, 0.6], prediction: [0.5, 0.2, 0.3]) == 0)
+        #expect(try Metrics.value(.top1, truth: [0.5, 0.5], prediction: [0.5, 0.5]) == 1)
+        // Ties go to the lowest label on both sides.
+        #expect(try Metrics.value(.top1, truth: [0.4, 0.4, 0.2], prediction: [0.5, 0.1, 0.4]) == 1)
+        #expect(try Metrics.value(.top1, truth: [0.3, 0.4, 0.3], prediction: [0.3, 0.3, 0.4]) == 0)
+        #expect(MetricKind.top1.higherIsBetter && MetricKind.allCases.last == .top1)
+        #expect(try MetricKind.parse("TOP1") == .top1)
+        // The eleven earlier kinds keep their order (their index crosses the C ABI).
+        #expect(MetricKind.allCases.prefix(11).map(\.name) == [
+            "chebyshev", "clark", "canberra", "kl", "cosine", "intersection", "euclidean", "sorensen",
+            "squared_chi2", "fidelity", "js",
+        ])
     }
 
     @Test func metricsRejectBadPairs() {

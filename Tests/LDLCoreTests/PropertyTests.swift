@@ -71,7 +71,11 @@ import Testing
         case .wuaknn(let b): return b.isFinite && b > 1
         case .aaknn(let k): return k >= 1
         case .prior: return true
-        case .kernel(let k, let h): return k >= 1 && (h.map { $0.isFinite && $0 > 0 } ?? true)
+        case .kernel(let o):
+            // k = 0 (all rows) needs a global bandwidth: here, a fixed one.
+            let bandwidthOK = o.bandwidth.map { $0.isFinite && $0 > 0 } ?? true
+            return bandwidthOK && (o.k >= 1 || (o.k == 0 && o.bandwidth != nil)) && o.rule == nil
+                && o.fallback == .none
         case .mix(let ms, _): return !ms.isEmpty && ms.allSatisfy(valid)
         }
     }
@@ -80,7 +84,8 @@ import Testing
         switch m {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .kernel, .prior: return false
+        case .aaknn, .prior: return false
+        case .kernel(let o): return o.fallback.method.map(needsPrototypes) ?? false
         case .mix(let ms, _): return ms.contains(where: needsPrototypes)
         }
     }
