@@ -82,7 +82,9 @@ public enum Method: Sendable, Equatable {
         case .wuaknn(let base):
             try UAKNNOptions.validateSoftmaxBase(base)
         case .aaknn(let k):
-            guard k >= 1 else { throw LDLError.invalid("k is \(k), expected at least 1") }
+            guard k >= 1 else {
+                throw LDLError.invalid("k is \(k), expected an integer from 1 to \(Parameter.maximumK)")
+            }
         case .kernel(let options):
             try options.validate()
         case .prior:
