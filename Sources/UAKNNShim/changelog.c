@@ -34,8 +34,12 @@
 #include "changelog.h"
 #include "extension.h"
 
-/* Every this many log rows of a model, a writer may prune older ones. */
-#define PRUNE_EVERY 128
+/*
+ * About every PRUNE_EVERY log rows, the writer of one prunes rows more than
+ * KEPT_VERSIONS versions old: a cache that far behind reloads in full.
+ */
+#define PRUNE_EVERY 1024
+#define KEPT_VERSIONS 16384
 
 /* xid, which precedes or equals next, as a 64-bit id in next's epoch or the one before. */
 static uint64
@@ -381,41 +385,49 @@ insert_row(const UaknnCatalog *cat, Relation rel, int64 model_id, char kind, con
 }
 
 /*
- * Removes a model's log rows that every snapshot now sees (their writers
- * precede the oldest running transaction's xmin), and records the horizon
- * in a marker row: a cache whose snapshot is older reloads in full. Only
- * one writer at a time prunes a model (the others skip, never wait), and
- * only under READ COMMITTED, where rows another pruner removed meanwhile
- * are skipped rather than raise a serialization failure.
+ * Removes a model's log rows more than KEPT_VERSIONS versions older than
+ * `version` whose writers every snapshot now sees as finished, and records
+ * the newest removed writer in a marker row: a cache whose snapshot is
+ * older than that reloads in full. Only one writer at a time prunes a model
+ * (the others skip, never wait), and only under READ COMMITTED, where rows
+ * another pruner removed meanwhile are skipped rather than raise a
+ * serialization failure.
  */
 static void
-prune(const UaknnCatalog *cat, Relation rel, int64 model_id)
+prune(const UaknnCatalog *cat, Relation rel, int64 model_id, int64 version)
 {
 	uint64		horizon;
+	uint64		removed = 0;
 	ScanKeyData keys[2];
 	SysScanDesc scan;
 	HeapTuple	tuple;
 	Snapshot	latest;
 
-	if (XactIsoLevel != XACT_READ_COMMITTED ||
+	if (version <= KEPT_VERSIONS || XactIsoLevel != XACT_READ_COMMITTED ||
 		!ConditionalLockDatabaseObject(RelationGetRelid(rel), (Oid) model_id, 0, ExclusiveLock))
 		return;
 	horizon = widen(GetOldestNonRemovableTransactionId(rel), ReadNextFullTransactionId());
 	latest = RegisterSnapshot(GetLatestSnapshot());
 	ScanKeyInit(&keys[0], cat->c_model, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(model_id));
-	ScanKeyInit(&keys[1], cat->c_writer, BTLessStrategyNumber, F_XID8LT, UInt64GetDatum(horizon));
-	scan = systable_beginscan(rel, cat->change_by_writer, true, latest, 2, keys);
+	ScanKeyInit(&keys[1], cat->c_version, BTLessStrategyNumber, F_INT8LT, Int64GetDatum(version - KEPT_VERSIONS));
+	scan = systable_beginscan(rel, cat->change_by_version, true, latest, 2, keys);
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
+		bool		isnull;
+		uint64		writer = DatumGetUInt64(heap_getattr(tuple, cat->c_writer, RelationGetDescr(rel), &isnull));
 		TM_FailureData failure;
 
+		if (writer >= horizon)
+			continue;			/* a snapshot may still not see it: keep */
 		/* Gone already (another pruner committed since): nothing to do. */
-		(void) heap_delete(rel, &tuple->t_self, GetCurrentCommandId(true), InvalidSnapshot, true,
-						   &failure, false);
+		if (heap_delete(rel, &tuple->t_self, GetCurrentCommandId(true), InvalidSnapshot, true,
+						&failure, false) == TM_Ok)
+			removed = Max(removed, writer + 1);
 	}
 	systable_endscan(scan);
 	UnregisterSnapshot(latest);
-	(void) insert_row(cat, rel, model_id, CHANGE_PRUNED, NULL, 0, horizon);
+	if (removed > 0)
+		(void) insert_row(cat, rel, model_id, CHANGE_PRUNED, NULL, 0, removed);
 }
 
 /* Appends a log row for a statement that changed a model's table. */
@@ -425,7 +437,9 @@ uaknn_log_append(int64 model_id, char kind, const int64 *keys, int64 nkeys)
 	const UaknnCatalog *cat = uaknn_catalog();
 	Relation	rel = table_open(cat->change, RowExclusiveLock);
 
-	if (insert_row(cat, rel, model_id, kind, keys, nkeys, 0) % PRUNE_EVERY == 0)
-		prune(cat, rel, model_id);
+	int64		version = insert_row(cat, rel, model_id, kind, keys, nkeys, 0);
+
+	if (version % PRUNE_EVERY == 0)
+		prune(cat, rel, model_id, version);
 	table_close(rel, NoLock);
 }
