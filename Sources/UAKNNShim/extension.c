@@ -16,6 +16,7 @@
 #include "catalog/pg_index.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -25,6 +26,22 @@
 
 static UaknnCatalog known;
 static bool known_valid = false;
+static bool callback_registered = false;
+static uint64 invalidations = 0;
+
+/*
+ * Forgets what is known when the extension's tables change: DROP EXTENSION
+ * drops them, ALTER EXTENSION UPDATE alters them, and a full cache reset
+ * (relation InvalidOid) may hide either. Until then nothing is read again,
+ * so a statement pays no catalog scan for finding the extension.
+ */
+static void
+forget_on_invalidation(Datum arg, Oid relation)
+{
+	invalidations++;
+	if (!OidIsValid(relation) || relation == known.model || relation == known.change)
+		known_valid = false;
+}
 
 /* The attribute number of a column the extension's scripts create. */
 static AttrNumber
@@ -125,6 +142,7 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 {
 	MemoryContext old;
 	char	   *nspname = get_namespace_name(schema);
+	uint64		before = invalidations;
 
 	known_valid = false;
 	if (known.version)
@@ -178,7 +196,8 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 	known.version = pstrdup(version);
 	known.schema_sql = pstrdup(quote_identifier(nspname));
 	MemoryContextSwitchTo(old);
-	known_valid = true;
+	/* An invalidation while looking up may have made what was read stale. */
+	known_valid = invalidations == before;
 }
 
 /* The extension's objects, or NULL when it is not installed in this database. */
@@ -190,11 +209,16 @@ uaknn_catalog_if_installed(void)
 				owner;
 	char	   *version;
 
+	if (known_valid)
+		return &known;
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_on_invalidation, (Datum) 0);
+		callback_registered = true;
+	}
 	if (!read_extension(&oid, &schema, &owner, &version))
 		return NULL;
-	if (!known_valid || known.extension != oid || strcmp(known.version, version) != 0 ||
-		known.schema != schema || known.owner != owner)
-		look_up(oid, schema, owner, version);
+	look_up(oid, schema, owner, version);
 	pfree(version);
 	return &known;
 }
