@@ -12,7 +12,9 @@ extension Model {
             throw LDLError.invalid("output buffer has \(out.count) elements, model has \(labelCount) labels")
         }
         try checkCanPredict(method)
-        try runBatch(query, count: 1, method: method, into: out, isCancelled: { false })
+        try withModelSpaceQueries(query, count: 1) { (q) throws(LDLError) in
+            try runBatch(q, count: 1, method: method, into: out, isCancelled: { false })
+        }
     }
 
     /// Convenience for arrays.
@@ -51,7 +53,9 @@ extension Model {
             try checkQuery(UnsafeBufferPointer(rebasing: queries[(r * featureCount)..<((r + 1) * featureCount)]), row: r)
         }
         try checkCanPredict(method)
-        try runBatch(queries, count: count, method: method, into: out, isCancelled: isCancelled)
+        try withModelSpaceQueries(queries, count: count) { (q) throws(LDLError) in
+            try runBatch(q, count: count, method: method, into: out, isCancelled: isCancelled)
+        }
     }
 
     /// Convenience for arrays: `queries` row-major, one prediction per row.
