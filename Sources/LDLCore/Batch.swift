@@ -90,13 +90,23 @@ extension Model {
     func checkCanPredict(_ method: Method) throws(LDLError) {
         guard count > 0 else { throw LDLError.emptyModel() }
         if needsPrototypes(method), prototypes.nonEmptyCount == 0 { throw LDLError.allPrototypesEmpty() }
+        try checkMaxEntFits(method)
+    }
+
+    /// Every `maxent` in `method` has a fit to predict from.
+    private func checkMaxEntFits(_ method: Method) throws(LDLError) {
+        switch method {
+        case .maxent(let l2): _ = try maxEntFit(l2: l2)
+        case .mix(let members, _): for m in members { try checkMaxEntFits(m) }
+        default: break
+        }
     }
 
     private func needsPrototypes(_ method: Method) -> Bool {
         switch method {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .kernel, .prior: return false
+        case .aaknn, .kernel, .prior, .maxent: return false
         case .mix(let members, _): return members.contains { needsPrototypes($0) }
         }
     }
@@ -112,6 +122,9 @@ extension Model {
             return
         case .prior:
             priorFinish(into: out, count: count)
+            return
+        case .maxent(let l2):
+            try maxEntBatch(queries, count: count, l2: l2, into: out, isCancelled: isCancelled)
             return
         default:
             break
@@ -165,7 +178,7 @@ extension Model {
                 let sets = try scanNearest(
                     queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
                 for b in 0..<size { kernelFinish(neighbours: sets[b].ascending(), bandwidth: bandwidth, into: output(b)) }
-            case .mix, .prior:
+            case .mix, .prior, .maxent:
                 break  // handled above
             }
             start += size

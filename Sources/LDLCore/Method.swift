@@ -12,6 +12,10 @@ public enum Method: Sendable, Equatable {
     /// The mean of the model's label distributions, whatever the query
     /// (TUNING.md "Prior"): the baseline every comparison shows.
     case prior
+    /// The maximum-entropy model (TUNING.md), predicted from the fit the
+    /// model holds (`Model.maxEntFit`), which must have been made with this
+    /// `l2` (the penalty λ, > 0).
+    case maxent(l2: Double = MaxEntFit.defaultL2)
     /// The weighted mean of the members' predictions (TUNING.md "Mixtures";
     /// the paper's ensemble, section 6, is an equal-weight mix). `weights`
     /// nil: equal; otherwise one finite weight >= 0 per member, with a
@@ -22,7 +26,7 @@ public enum Method: Sendable, Equatable {
     public static let maximumMixDepth = 8
 
     /// The method of a name, with default parameters: `uaknn`, `wuaknn`,
-    /// `aaknn`, `kernel` (ASCII case ignored; `aa-knn`, `aa_knn` and
+    /// `aaknn`, `kernel`, `prior`, `maxent` (ASCII case ignored; `aa-knn`, `aa_knn` and
     /// `kernel_knn`, `kernelknn` are accepted too).
     public static func parseName(_ name: some StringProtocol) throws(LDLError) -> Method {
         let key = String(name).lowercased()
@@ -32,9 +36,11 @@ public enum Method: Sendable, Equatable {
         case "aaknn", "aa-knn", "aa_knn": return .aaknn()
         case "kernel", "kernel_knn", "kernelknn", "kernel-knn": return .kernel()
         case "prior": return .prior
+        case "maxent": return .maxent()
         default:
             throw LDLError.invalid(
-                "unknown method \"\(name)\"", hint: "Valid methods are: uaknn, wuaknn, aaknn, kernel, prior, mix.")
+                "unknown method \"\(name)\"",
+                hint: "Valid methods are: uaknn, wuaknn, aaknn, kernel, prior, maxent, mix.")
         }
     }
 
@@ -46,6 +52,7 @@ public enum Method: Sendable, Equatable {
         case .aaknn: return "aaknn"
         case .kernel: return "kernel"
         case .prior: return "prior"
+        case .maxent: return "maxent"
         case .mix: return "mix"
         }
     }
@@ -70,6 +77,8 @@ public enum Method: Sendable, Equatable {
             }
         case .prior:
             break
+        case .maxent(let l2):
+            try MaxEntFit.validateL2(l2)
         case .mix(let members, let weights):
             guard !members.isEmpty else {
                 throw LDLError.invalid("mix has no members, expected at least 1")

@@ -42,6 +42,10 @@ public final class Model {
     /// When set, every added row and every query is standardized with these
     /// fixed statistics before it is stored or scanned (`Standardization.swift`).
     public let standardization: Standardization?
+    /// The fit `Method.maxent` predicts from (`MaxEnt.swift`), fitted
+    /// (`fitMaxEnt`) or restored by the caller. Rows added later are not in
+    /// it until the next fit.
+    public var maxEntFit: MaxEntFit? = nil
 
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample

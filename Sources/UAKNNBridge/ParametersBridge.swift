@@ -29,7 +29,7 @@ extension uaknn_params {
         case .kernel:
             result = .kernel(
                 k: try k(default: 32), bandwidth: has(UAKNN_GIVEN_BANDWIDTH) ? bandwidth : nil)
-        case .prior, .mix:
+        case .prior, .maxent, .mix:
             result = method
         }
         try result.validate()

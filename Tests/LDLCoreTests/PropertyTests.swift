@@ -71,6 +71,7 @@ import Testing
         case .wuaknn(let b): return b.isFinite && b > 1
         case .aaknn(let k): return k >= 1
         case .prior: return true
+        case .maxent(let l2): return l2.isFinite && l2 > 0
         case .kernel(let k, let h): return k >= 1 && (h.map { $0.isFinite && $0 > 0 } ?? true)
         case .mix(let ms, _): return !ms.isEmpty && ms.allSatisfy(valid)
         }
@@ -80,7 +81,7 @@ import Testing
         switch m {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .kernel, .prior: return false
+        case .aaknn, .kernel, .prior, .maxent: return false
         case .mix(let ms, _): return ms.contains(where: needsPrototypes)
         }
     }
