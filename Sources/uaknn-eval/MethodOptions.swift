@@ -1,7 +1,7 @@
 import LDLCore
 
 /// Turns `--method` and the predictor parameters of the command line into the
-/// core's `Method` values. The parameter names are the spec's, with dashes;
+/// core's `Candidate` values (a `Method` and its `standardize`). The parameter names are the spec's, with dashes;
 /// defaults are the core's (so the evaluator can never drift from the SQL
 /// functions). A parameter that none of the chosen methods uses is an error:
 /// `--k 10 --method uaknn` is far more likely a mistake than an intent.
@@ -9,7 +9,7 @@ enum MethodOptions {
     /// Valued parameter options, without `--`.
     static let valued: Set<String> = [
         "variance", "samples", "perturbation-ratio", "softmax-base", "temperature", "mode",
-        "normalization", "k", "bandwidth",
+        "normalization", "k", "bandwidth", "l2", "standardize",
     ]
     /// Flag parameter options, without `--`.
     static let flags: Set<String> = ["no-prototypes", "no-perturbation"]
@@ -20,10 +20,11 @@ enum MethodOptions {
         "variance": ["uaknn"], "samples": ["uaknn"], "perturbation-ratio": ["uaknn"],
         "softmax-base": ["uaknn", "wuaknn"], "temperature": ["uaknn"], "mode": ["uaknn"],
         "normalization": ["uaknn"], "no-prototypes": ["uaknn"], "no-perturbation": ["uaknn"],
-        "k": ["aaknn", "kernel"], "bandwidth": ["kernel"],
+        "k": ["aaknn", "kernel"], "bandwidth": ["kernel"], "l2": ["maxent"],
+        "standardize": ["uaknn", "wuaknn", "aaknn", "kernel"],
     ]
 
-    static let allNames = ["uaknn", "wuaknn", "aaknn", "kernel"]
+    static let allNames = ["uaknn", "wuaknn", "aaknn", "kernel", "prior", "maxent"]
 
     /// The method names of `--method`: one name, a comma-separated list, or
     /// `all` when `allowAll`. Aliases the core accepts (`aa-knn`, ...) are
@@ -44,8 +45,10 @@ enum MethodOptions {
         return result
     }
 
-    /// The configured methods, in the order of `names`, each validated by the core.
-    static func methods(_ names: [String], arguments: Arguments, seed: UInt64) throws -> [(name: String, method: Method)] {
+    /// The configured methods, in the order of `names`, each validated by the
+    /// core, with the `--standardize` they apply under (`prior` and `maxent`
+    /// do not depend on it: maxent z-scores with its training rows' statistics).
+    static func methods(_ names: [String], arguments: Arguments, seed: UInt64) throws -> [(name: String, candidate: Candidate)] {
         for option in arguments.givenNames.sorted() {
             guard let users = users[option] else { continue }
             if users.isDisjoint(with: names) {
@@ -71,14 +74,21 @@ enum MethodOptions {
         if arguments.has("no-perturbation") { options.perturbation = false }
         let k = try arguments.int("k", in: 1...Int.max)
         let bandwidth = try arguments.double("bandwidth")
+        let l2 = try arguments.double("l2") ?? MaxEntFit.defaultL2
+        var standardize = StandardizeMode.none
+        if let text = arguments.string("standardize") {
+            do { standardize = try StandardizeMode.parse(text) } catch { throw usage(error, "standardize") }
+        }
 
-        var result: [(name: String, method: Method)] = []
+        var result: [(name: String, candidate: Candidate)] = []
         for name in names {
             let method: Method
             switch name {
             case "uaknn": method = .uaknn(options)
             case "wuaknn": method = .wuaknn(softmaxBase: options.softmaxBase)
             case "aaknn": method = k.map { .aaknn(k: $0) } ?? .aaknn()
+            case "prior": method = .prior
+            case "maxent": method = .maxent(l2: l2)
             default:
                 // The core's default k, not a copy of it.
                 var defaultK = 1
@@ -86,12 +96,13 @@ enum MethodOptions {
                 method = .kernel(k: k ?? defaultK, bandwidth: bandwidth)
             }
             do { try method.validate() } catch { throw usage(error, nil) }
-            result.append((name, method))
+            let candidate = Candidate(method, standardize: standardize)
+            result.append((name, Candidate(method, standardize: candidate.usesStandardization ? standardize : .none)))
         }
         return result
     }
 
-    private static func usage(_ error: LDLError, _ option: String?) -> EvalError {
+    static func usage(_ error: LDLError, _ option: String?) -> EvalError {
         var text = error.message
         if let hint = error.hint { text += ". " + hint }
         return .usage(option.map { "option --\($0): " + text } ?? text)

@@ -27,10 +27,12 @@ func main() -> Int32 {
             try PredictCommand.run(Arguments(rest, valued: PredictCommand.valued, flags: PredictCommand.flags))
         case "cv":
             try CVCommand.run(Arguments(rest, valued: CVCommand.valued, flags: CVCommand.flags))
+        case "tune":
+            try TuneCommand.run(Arguments(rest, valued: TuneCommand.valued, flags: TuneCommand.flags))
         case "bench":
             try BenchCommand.run(Arguments(rest, valued: BenchCommand.valued, flags: BenchCommand.flags))
         default:
-            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv or bench)")
+            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, tune or bench)")
         }
     } catch let error as EvalError {
         Output.flush()
