@@ -229,7 +229,8 @@ private struct CVRun {
             let began = MonotonicClock.now()
             let (foldModel, queries) = try foldModel(mode, test: test, train: train, isCancelled: isCancelled)
             let users = leaves.filter { failures[$0] == nil }
-            for leaf in users { leafSeconds[leaf] += (MonotonicClock.now() - began) / Double(users.count) }
+            let buildShare = (MonotonicClock.now() - began) / Double(Swift.max(users.count, 1))
+            for leaf in users { leafSeconds[leaf] += buildShare }
             let work = leaves.map { Model.LeafWork(index: $0, method: plan.leaves[$0].method, group: plan.leaves[$0].group) }
             let base = stage
             try queries.withUnsafeBufferPointer { (q) throws(LDLError) in
