@@ -145,8 +145,7 @@ private struct CVRun {
         self.plan = CVPlan(candidates)
         self.n = model.featureCount
         self.l = model.labelCount
-        let keys = model.keys
-        self.order = keys.indices.sorted { keys[$0] < keys[$1] }
+        self.order = model.keyOrder
         leafSeconds = Array(repeating: 0, count: plan.leaves.count)
         ownSeconds = Array(repeating: 0, count: candidates.count)
         let k = options.metrics.count
@@ -256,15 +255,15 @@ private struct CVRun {
     {
         let statistics: Standardization? =
             mode == .zscore
-            ? try model.rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
+            ? try model.withStoredFeatures { (x) throws(LDLError) in
                 try Standardization.fit(features: x, featureCount: n, rows: train, isCancelled: isCancelled)
             } : nil
         // The stored labels are distributions already; normalize only keeps the policy from refusing any.
         let fold = try Model(
             featureCount: n, labelCount: l, labelPolicy: LabelPolicy(normalize: true), standardization: statistics)
         fold.reserveCapacity(additional: train.count)
-        try model.rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
-            try model.labels.withUnsafeBufferPointer { (d) throws(LDLError) in
+        try model.withStoredFeatures { (x) throws(LDLError) in
+            try model.withStoredLabels { (d) throws(LDLError) in
                 for (r, i) in train.enumerated() {
                     if r % Model.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
                     try fold.add(
@@ -274,7 +273,7 @@ private struct CVRun {
             }
         }
         var queries = [Double](repeating: 0, count: test.count * n)
-        try model.rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
+        try model.withStoredFeatures { (x) throws(LDLError) in
             try queries.withUnsafeMutableBufferPointer { (q) throws(LDLError) in
                 for (t, i) in test.enumerated() {
                     let source = UnsafeBufferPointer(rebasing: x[(i * n)..<((i + 1) * n)])
@@ -302,22 +301,24 @@ private struct CVRun {
         switch method {
         case .prior:
             var mean = [Double](repeating: 0, count: l)
-            for i in train {
-                for j in 0..<l { mean[j] += model.labels[i * l + j] }
+            model.withStoredLabels { d in
+                for i in train {
+                    for j in 0..<l { mean[j] += d[i * l + j] }
+                }
             }
             for j in 0..<l { mean[j] /= Double(train.count) }
             for t in 0..<test.count {
                 for j in 0..<l { out[t * l + j] = mean[j] }
             }
         case .maxent(let l2):
-            let fit = try model.rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
-                try model.labels.withUnsafeBufferPointer { (d) throws(LDLError) in
+            let fit = try model.withStoredFeatures { (x) throws(LDLError) in
+                try model.withStoredLabels { (d) throws(LDLError) in
                     try MaxEnt.fit(
                         features: x, labels: d, featureCount: n, labelCount: l, rows: train, ownStatistics: true,
                         l2: l2, isCancelled: isCancelled)
                 }
             }
-            try model.rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
+            try model.withStoredFeatures { (x) throws(LDLError) in
                 try out.withUnsafeMutableBufferPointer { (o) throws(LDLError) in
                     for (t, i) in test.enumerated() {
                         guard
@@ -351,7 +352,7 @@ private struct CVRun {
             plan.compose(c, leafPredictions: outputs, count: test.count, labelCount: l, into: &prediction)
             var sums = [Double](repeating: 0, count: kinds.count)
             var failure: LDLError? = nil
-            model.labels.withUnsafeBufferPointer { truth in
+            model.withStoredLabels { truth in
                 prediction.withUnsafeBufferPointer { predicted in
                     for (t, i) in test.enumerated() {
                         let a = UnsafeBufferPointer(rebasing: truth[(i * l)..<((i + 1) * l)])

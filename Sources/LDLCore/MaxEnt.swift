@@ -195,9 +195,9 @@ extension Model {
         -> MaxEntFit
     {
         guard count > 0 else { throw LDLError.emptyModel() }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
-        return try rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
-            try labels.withUnsafeBufferPointer { (d) throws(LDLError) in
+        let order = keyOrder
+        return try withStoredFeatures { (x) throws(LDLError) in
+            try withStoredLabels { (d) throws(LDLError) in
                 try MaxEnt.fit(
                     features: x, labels: d, featureCount: featureCount, labelCount: labelCount, rows: order,
                     ownStatistics: standardization == nil, l2: l2, isCancelled: isCancelled)

@@ -179,8 +179,8 @@ extension Model {
                 hint: "Compute the statistics from the rows as stored, in a model without standardization.")
         }
         guard count > 0 else { throw LDLError.emptyModel() }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
-        return try rawFeatures.withUnsafeBufferPointer { (x) throws(LDLError) in
+        let order = keyOrder
+        return try withStoredFeatures { (x) throws(LDLError) in
             try Standardization.fit(features: x, featureCount: featureCount, rows: order, isCancelled: isCancelled)
         }
     }
