@@ -117,7 +117,8 @@ enum MaxEnt {
     /// already.
     static func fit(
         features: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>, featureCount n: Int,
-        labelCount l: Int, rows: [Int], ownStatistics: Bool, l2: Double, isCancelled: () -> Bool
+        labelCount l: Int, rows: [Int], ownStatistics: Bool, l2: Double, maximumIterations: Int = 20_000,
+        isCancelled: () -> Bool
     ) throws(LDLError) -> MaxEntFit {
         try MaxEntFit.validateL2(l2)
         guard !rows.isEmpty else { throw LDLError.emptyModel() }
@@ -169,7 +170,7 @@ enum MaxEnt {
         }
         let objective = MaxEntObjective(featureCount: n, labelCount: l, rows: layout, labels: distributions, lambda: l2)
         var w = [Double](repeating: 0, count: objective.parameterCount)
-        let optimizer = LBFGS(gradientTolerance: MaxEntFit.gradientTolerance)
+        let optimizer = LBFGS(gradientTolerance: MaxEntFit.gradientTolerance, maximumIterations: maximumIterations)
         let outcome = try optimizer.minimize(&w, isCancelled: isCancelled) { (x, g) throws(LDLError) in
             try objective.evaluate(x, g, isCancelled: isCancelled)
         }

@@ -123,6 +123,22 @@ import Testing
             })
         }
         #expect(try Method.parseName("MaxEnt") == .maxent(l2: 1e-3))
+        // An optimizer stopped early says so, with the gradient it reached.
+        do {
+            _ = try model.withStoredFeatures { (x) throws(LDLError) in
+                try model.withStoredLabels { (d) throws(LDLError) in
+                    try MaxEnt.fit(
+                        features: x, labels: d, featureCount: 243, labelCount: 6, rows: Array(0..<60),
+                        ownStatistics: true, l2: 1e-3, maximumIterations: 3, isCancelled: { false })
+                }
+            }
+            Issue.record("3 iterations converged")
+        } catch {
+            #expect(error.kind == .invalidParameter)
+            #expect(error.message.hasPrefix("maximum-entropy fit did not converge: gradient max-norm "))
+            #expect(error.message.hasSuffix("after 3 iterations, expected at most 1e-09"))
+            #expect(error.hint?.contains("l2") == true)
+        }
     }
 
     /// A standardized model's fit works on its standardized rows, with the
