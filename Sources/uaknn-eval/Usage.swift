@@ -70,7 +70,7 @@ enum Usage {
           --softmax-base X        uaknn, wuaknn, β (2)
           --temperature X         uaknn, τ (1)
           --mode expected|sampled uaknn (expected)
-          --seed N                uaknn, draws in sampled mode; in cv also the shuffle (0)
+          --seed N                uaknn, draws in sampled mode; in cv and tune also the folds (0)
           --normalization softmax|linear   uaknn (softmax)
           --no-prototypes         uaknn ablation: the L nearest samples instead
           --no-perturbation       uaknn ablation: every c_j = 0
