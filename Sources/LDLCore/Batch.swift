@@ -12,7 +12,9 @@ extension Model {
             throw LDLError.invalid("output buffer has \(out.count) elements, model has \(labelCount) labels")
         }
         try checkCanPredict(method)
-        try runBatch(query, count: 1, method: method, into: out, isCancelled: { false })
+        try withModelSpaceQueries(query, count: 1) { (q) throws(LDLError) in
+            try runBatch(q, count: 1, method: method, into: out, isCancelled: { false })
+        }
     }
 
     /// Convenience for arrays.
@@ -51,7 +53,9 @@ extension Model {
             try checkQuery(UnsafeBufferPointer(rebasing: queries[(r * featureCount)..<((r + 1) * featureCount)]), row: r)
         }
         try checkCanPredict(method)
-        try runBatch(queries, count: count, method: method, into: out, isCancelled: isCancelled)
+        try withModelSpaceQueries(queries, count: count) { (q) throws(LDLError) in
+            try runBatch(q, count: count, method: method, into: out, isCancelled: isCancelled)
+        }
     }
 
     /// Convenience for arrays: `queries` row-major, one prediction per row.
@@ -86,13 +90,23 @@ extension Model {
     func checkCanPredict(_ method: Method) throws(LDLError) {
         guard count > 0 else { throw LDLError.emptyModel() }
         if needsPrototypes(method), prototypes.nonEmptyCount == 0 { throw LDLError.allPrototypesEmpty() }
+        try checkMaxEntFits(method)
+    }
+
+    /// Every `maxent` in `method` has a fit to predict from.
+    private func checkMaxEntFits(_ method: Method) throws(LDLError) {
+        switch method {
+        case .maxent(let l2): _ = try maxEntFit(l2: l2)
+        case .mix(let members, _): for m in members { try checkMaxEntFits(m) }
+        default: break
+        }
     }
 
     private func needsPrototypes(_ method: Method) -> Bool {
         switch method {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .prior: return false
+        case .aaknn, .prior, .maxent: return false
         case .kernel(let o): return o.fallback.method.map { needsPrototypes($0) } ?? false
         case .mix(let members, _): return members.contains { needsPrototypes($0) }
         }
@@ -112,6 +126,8 @@ extension Model {
             return
         case .kernel(let options):
             try kernelBatch(queries, count: count, options: options, into: out, isCancelled: isCancelled)
+        case .maxent(let l2):
+            try maxEntBatch(queries, count: count, l2: l2, into: out, isCancelled: isCancelled)
             return
         default:
             break
@@ -169,7 +185,7 @@ extension Model {
                         queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
                     for b in 0..<size { aaknnFinish(neighbours: sets[b].ascending(), into: output(b)) }
                 }
-            case .mix, .prior, .kernel:
+            case .mix, .prior, .kernel, .maxent:
                 break  // handled above
             }
             start += size

@@ -28,6 +28,8 @@ extension Settings {
             method = .kernel(try kernelOptions())
         case .prior:
             break
+        case .maxent:
+            method = .maxent(l2: number("l2") ?? MaxEntFit.defaultL2)
         case .mix(let defaultMembers, _):
             guard depth < Method.maximumMixDepth else {
                 throw LDLError.invalid("mix is nested more than \(Method.maximumMixDepth) levels deep")
@@ -73,6 +75,24 @@ extension Settings {
             }
         }
         return o
+    }
+
+    /// The label rows the model accepts (`normalize_labels`, `label_tolerance`).
+    public func labelPolicy() -> LabelPolicy {
+        var policy = LabelPolicy()
+        if let v = number("label_tolerance") { policy.tolerance = v }
+        if let v = boolean("normalize_labels") { policy.normalize = v }
+        return policy
+    }
+
+    /// The model's standardization (`standardize`).
+    public func standardizeMode() -> StandardizeMode {
+        text("standardize").flatMap { StandardizeMode(rawValue: $0.lowercased()) } ?? .none
+    }
+
+    /// The candidate these settings describe: the method and `standardize`.
+    public func candidate(tuned: JSONValue? = nil) throws(LDLError) -> Candidate {
+        Candidate(try method(tuned: tuned), standardize: standardizeMode())
     }
 
     public func uaknnOptions() -> UAKNNOptions {
@@ -132,6 +152,8 @@ extension Method {
             if o.fallback != .none { add("fallback", .string(o.fallback.name)) }
         case .prior:
             break
+        case .maxent(let l2):
+            if l2 != MaxEntFit.defaultL2 { add("l2", .number(l2)) }
         case .mix(let ms, let weights):
             add("members", .array(ms.map(\.options)))
             if let weights { add("weights", .array(weights.map { .number($0) })) }

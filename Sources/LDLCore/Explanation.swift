@@ -55,21 +55,23 @@ extension Model {
         try options.validate()
         try checkQuery(query, row: nil)
         try checkCanPredict(.uaknn(options))
-        var unit = [Double](repeating: 0, count: featureCount)
-        unit.withUnsafeMutableBufferPointer { Similarity.normalize(query, into: $0) }
-        let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
-            try matchesForUAKNN(unitQueries: u, queryCount: 1, options: options, isCancelled: { false })
-        }
-        var prediction = [Double](repeating: 0, count: labelCount)
-        var z = [Double](repeating: 0, count: labelCount)
-        let parts = try prediction.withUnsafeMutableBufferPointer { (out) throws(LDLError) in
-            try z.withUnsafeMutableBufferPointer { (zOut) throws(LDLError) in
-                try uaknnFinish(
-                    matches: matched.first ?? [], query: query, options: options, into: out, z: zOut,
-                    explain: true)
+        return try withModelSpaceQueries(query, count: 1) { (query) throws(LDLError) in
+            var unit = [Double](repeating: 0, count: featureCount)
+            unit.withUnsafeMutableBufferPointer { Similarity.normalize(query, into: $0) }
+            let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
+                try matchesForUAKNN(unitQueries: u, queryCount: 1, options: options, isCancelled: { false })
             }
+            var prediction = [Double](repeating: 0, count: labelCount)
+            var z = [Double](repeating: 0, count: labelCount)
+            let parts = try prediction.withUnsafeMutableBufferPointer { (out) throws(LDLError) in
+                try z.withUnsafeMutableBufferPointer { (zOut) throws(LDLError) in
+                    try uaknnFinish(
+                        matches: matched.first ?? [], query: query, options: options, into: out, z: zOut,
+                        explain: true)
+                }
+            }
+            return UAKNNExplanation(prototypes: parts, z: z, prediction: prediction)
         }
-        return UAKNNExplanation(prototypes: parts, z: z, prediction: prediction)
     }
 
     /// Convenience for arrays.

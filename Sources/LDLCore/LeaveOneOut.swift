@@ -45,6 +45,10 @@ extension Model {
     {
         let L = labelCount
         switch method {
+        case .maxent:
+            throw LDLError.invalid(
+                "leave-one-out predictions are not available for maxent",
+                hint: "A maximum-entropy fit without each row would refit the model once per row.")
         case .prior:
             // (Σ_j d_j − d_i) / (M − 1), the sum in key order as the prior's.
             let m = Double(count)

@@ -12,6 +12,10 @@ public enum Method: Sendable, Equatable {
     /// The mean of the model's label distributions, whatever the query
     /// (TUNING.md "Prior"): the baseline every comparison shows.
     case prior
+    /// The maximum-entropy model (TUNING.md), predicted from the fit the
+    /// model holds (`Model.maxEntFit`), which must have been made with this
+    /// `l2` (the penalty λ, > 0).
+    case maxent(l2: Double = MaxEntFit.defaultL2)
     /// The weighted mean of the members' predictions (TUNING.md "Mixtures";
     /// the paper's ensemble, section 6, is an equal-weight mix). `weights`
     /// nil: equal; otherwise one finite weight >= 0 per member, with a
@@ -34,14 +38,14 @@ public enum Method: Sendable, Equatable {
     public static let defaultK = (aaknn: 5, kernel: KernelOptions.defaultK)
 
     /// The names `parseName` accepts (besides aliases).
-    public static let names = ["uaknn", "wuaknn", "aaknn", "kernel", "prior", "mix"]
+    public static let names = ["uaknn", "wuaknn", "aaknn", "kernel", "prior", "maxent", "mix"]
 
     /// The paper's ensemble (section 6, its Fig. 2 grid), a mix's members when
     /// none are given: UAKNN with these variances, equal weights.
     public static let paperEnsembleVariances: [Double] = [0.1, 0.3, 0.5, 0.7, 0.9]
 
     /// The method of a name, with default parameters: `uaknn`, `wuaknn`,
-    /// `aaknn`, `kernel` (ASCII case ignored; `aa-knn`, `aa_knn` and
+    /// `aaknn`, `kernel`, `prior`, `maxent` (ASCII case ignored; `aa-knn`, `aa_knn` and
     /// `kernel_knn`, `kernelknn` are accepted too).
     public static func parseName(_ name: some StringProtocol) throws(LDLError) -> Method {
         let key = String(name).lowercased()
@@ -52,6 +56,7 @@ public enum Method: Sendable, Equatable {
         case "kernel", "kernel_knn", "kernelknn", "kernel-knn": return .kernel()
         case "prior": return .prior
         case "mix": return .mix(paperEnsembleVariances.map { .uaknn(UAKNNOptions(variance: $0)) })
+        case "maxent": return .maxent()
         default:
             throw LDLError.invalid(
                 "unknown method \"\(name)\"", hint: "Valid methods are: \(names.joined(separator: ", ")).")
@@ -66,6 +71,7 @@ public enum Method: Sendable, Equatable {
         case .aaknn: return "aaknn"
         case .kernel: return "kernel"
         case .prior: return "prior"
+        case .maxent: return "maxent"
         case .mix: return "mix"
         }
     }
@@ -89,6 +95,8 @@ public enum Method: Sendable, Equatable {
             try options.validate()
         case .prior:
             break
+        case .maxent(let l2):
+            try MaxEntFit.validateL2(l2)
         case .mix(let members, let weights):
             guard !members.isEmpty else {
                 throw LDLError.invalid("mix has no members, expected at least 1")

@@ -41,6 +41,15 @@ public final class Model {
     var weights: [Double]? = nil
     /// Per-version values of the neighbour family (`NeighbourCache.swift`), until the next `add`.
     var neighbourCache = NeighbourCache()
+    /// Which label rows `add` accepts, and how they are divided (`LabelRows.swift`).
+    public let labelPolicy: LabelPolicy
+    /// When set, every added row and every query is standardized with these
+    /// fixed statistics before it is stored or scanned (`Standardization.swift`).
+    public let standardization: Standardization?
+    /// The fit `Method.maxent` predicts from (`MaxEnt.swift`), fitted
+    /// (`fitMaxEnt`) or restored by the caller. Rows added later are not in
+    /// it until the next fit.
+    public var maxEntFit: MaxEntFit? = nil
 
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
@@ -48,15 +57,26 @@ public final class Model {
     /// `featureCount <= Int32.max`; `labelCount <= maximumLabelCount`, since
     /// every prediction allocates a few arrays of `labelCount` (and the
     /// model one at once), and no label-distribution data set comes near.
-    public init(featureCount: Int, labelCount: Int) throws(LDLError) {
+    /// `standardization`, when given, must have `featureCount` features.
+    public init(
+        featureCount: Int, labelCount: Int, labelPolicy: LabelPolicy = LabelPolicy(),
+        standardization: Standardization? = nil
+    ) throws(LDLError) {
         guard featureCount >= 1, featureCount <= Int(Int32.max) else {
             throw LDLError.invalid("feature count is \(featureCount), expected 1 to \(Int32.max)")
         }
         guard labelCount >= 2, labelCount <= Self.maximumLabelCount else {
             throw LDLError.invalid("label count is \(labelCount), expected 2 to \(Self.maximumLabelCount)")
         }
+        try labelPolicy.validate()
+        if let s = standardization, s.featureCount != featureCount {
+            throw LDLError.invalid(
+                "standardization has \(s.featureCount) features, model has \(featureCount)")
+        }
         self.featureCount = featureCount
         self.labelCount = labelCount
+        self.labelPolicy = labelPolicy
+        self.standardization = standardization
         self.prototypes = Prototypes(labelCount: labelCount)
     }
 
@@ -96,11 +116,14 @@ public final class Model {
     /// Adds one sample. Everything is checked before anything is stored, so a
     /// failed call leaves the model as it was.
     ///
+    /// The label row is checked by `labelPolicy` and stored as methods use it
+    /// (divided by its sum unless that is 1 within 1e-9); the features are
+    /// stored standardized when the model has a `standardization`.
     /// `weight` (F2.1's per-row importance, finite and >= 0) nil means 1; see `RowWeights.swift`.
     ///
     /// - Throws: `.invalidParameter` for a length other than `featureCount` /
-    ///   `labelCount`, a value that is not finite, labels outside [0, 1] or not
-    ///   summing to 1 within 1e-6, a negative or non-finite weight, or a key already present.
+    ///   `labelCount`, a value that is not finite, a label row the policy
+    ///   refuses, a negative or non-finite weight, or a key already present.
     public func add(
         key: Int64, features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>,
         weight: Double? = nil
@@ -109,22 +132,43 @@ public final class Model {
         try Validation.checkLength(features.count, expected: featureCount, what: "feature vector")
         try Validation.checkLength(distribution.count, expected: labelCount, what: "label vector")
         try Validation.checkFinite(features, what: "feature vector")
-        try Validation.checkDistribution(distribution, what: "label vector")
+        let sum = try labelPolicy.check(distribution, key: key)
         guard indexOfKey[key] == nil else {
             throw LDLError.invalid("duplicate sample key \(key)", hint: "Each sample's key must be unique.")
         }
         _ = try Validation.product(count + 1, featureCount, what: "model")
+        try withStoredForm(features: features, labels: distribution, labelSum: sum) {
+            (features, distribution) throws(LDLError) in
+            let index = keys.count
+            priorCache = nil
+            neighbourCache = NeighbourCache()
+            appendWeight(weight, at: index)
+            keys.append(key)
+            indexOfKey[key] = index
+            rawFeatures.append(contentsOf: features)
+            inverseNorms.append(Similarity.inverseNorm(features))
+            labels.append(contentsOf: distribution)
+            prototypes.append(distribution)
+        }
+    }
 
-        let index = keys.count
-        priorCache = nil
-        neighbourCache = NeighbourCache()
-        appendWeight(weight, at: index)
-        keys.append(key)
-        indexOfKey[key] = index
-        rawFeatures.append(contentsOf: features)
-        inverseNorms.append(Similarity.inverseNorm(features))
-        labels.append(contentsOf: distribution)
-        prototypes.append(distribution)
+    /// Calls `body` with a checked sample as the model stores it: features
+    /// standardized (when the model standardizes), labels divided by `labelSum`
+    /// (unless it is 1 within 1e-9). Throws before `body` when a standardized
+    /// value is not finite.
+    private func withStoredForm(
+        features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>, labelSum: Double,
+        _ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws(LDLError) -> Void
+    ) throws(LDLError) {
+        try withUnsafeTemporaryAllocation(of: Double.self, capacity: labelCount) { (d) throws(LDLError) in
+            LabelPolicy.distribution(of: distribution, sum: labelSum, into: d)
+            let stored = UnsafeBufferPointer(d)
+            guard let standardization else { return try body(features, stored) }
+            try withUnsafeTemporaryAllocation(of: Double.self, capacity: featureCount) { (z) throws(LDLError) in
+                guard standardization.apply(features, into: z) else { throw LDLError.notStandardizable(row: nil) }
+                try body(UnsafeBufferPointer(z), stored)
+            }
+        }
     }
 
     /// Convenience for arrays.

@@ -39,6 +39,7 @@ public struct Parameter: Sendable {
         case any
         case finite
         case greater(Double)
+        case atLeast(Double)
         case integers(ClosedRange<Int64>)
         case choices([String])
     }
@@ -59,6 +60,7 @@ public struct Parameter: Sendable {
         case .any: return ""
         case .finite: return "finite"
         case .greater(let x): return "> \(Self.plain(x))"
+        case .atLeast(let x): return ">= \(Self.plain(x))"
         case .integers(let r): return "\(r.lowerBound) … \(r.upperBound)"
         case .choices(let c): return c.joined(separator: ", ")
         }
@@ -143,6 +145,21 @@ extension Parameter {
             Parameter(
                 name: "weights", type: .float8Array, scope: .call, methods: ["mix"], range: .any,
                 defaultText: "equal", summary: "one weight >= 0 per member, divided by their sum"),
+            // Model options: they change what the model holds or its fitted statistics.
+            Parameter(
+                name: "l2", type: .float8, scope: .model, methods: ["maxent"], range: .greater(0),
+                defaultText: plain(MaxEntFit.defaultL2), summary: "λ, the maximum-entropy model's L2 penalty"),
+            Parameter(
+                name: "standardize", type: .text, scope: .model, methods: ["uaknn", "wuaknn", "aaknn", "kernel"],
+                range: .choices(StandardizeMode.allCases.map(\.rawValue)), defaultText: StandardizeMode.none.rawValue,
+                summary: "zscore: features standardized by statistics stored with the model"),
+            Parameter(
+                name: "normalize_labels", type: .boolean, scope: .model, methods: [], range: .any,
+                defaultText: "\(LabelPolicy().normalize)",
+                summary: "accept any label row with a positive sum (counts, truncated rows), divided by its sum"),
+            Parameter(
+                name: "label_tolerance", type: .float8, scope: .model, methods: [], range: .atLeast(0),
+                defaultText: plain(LabelPolicy.defaultTolerance), summary: "how far from 1 a label row's sum may be"),
         ]
     }()
 

@@ -143,6 +143,11 @@ public struct Settings: Sendable, Equatable {
                 throw LDLError.invalid(
                     "\(p.name) is \(x), expected a finite number greater than \(Parameter.plain(bound))")
             }
+        case (.atLeast(let bound), .number(let x)):
+            guard x.isFinite, x >= bound else {
+                throw LDLError.invalid(
+                    "\(p.name) is \(x), expected a finite number of at least \(Parameter.plain(bound))")
+            }
         case (.integers(let r), .integer(let v)):
             guard r.contains(v) else {
                 throw LDLError.invalid("\(p.name) is \(v), expected an integer from \(r.lowerBound) to \(r.upperBound)")

@@ -1,9 +1,6 @@
 /// Input checks shared by every entry point. Each throws an `LDLError` whose
 /// message names the value and what was expected; none traps.
 enum Validation {
-    /// How far from 1 the sum of a label distribution may be (spec: 1e-6).
-    static let distributionTolerance = 1e-6
-
     /// The length of a vector. (Positions in messages are 1-based, as in SQL arrays.)
     static func checkLength(_ count: Int, expected: Int, what: String) throws(LDLError) {
         guard count == expected else {
@@ -17,24 +14,6 @@ enum Validation {
             let x = v[i]
             throw LDLError.invalid(
                 "\(what) element \(i + 1) is \(x.isNaN ? "NaN" : "infinite"), expected a finite number")
-        }
-    }
-
-    /// A label distribution: values in [0, 1] summing to 1 within 1e-6.
-    static func checkDistribution(_ v: UnsafeBufferPointer<Double>, what: String) throws(LDLError) {
-        try checkFinite(v, what: what)
-        var sum = 0.0
-        for i in 0..<v.count {
-            let x = v[i]
-            guard x >= 0, x <= 1 else {
-                throw LDLError.invalid("\(what) element \(i + 1) is \(x), expected a value in [0, 1]")
-            }
-            sum += x
-        }
-        guard (sum - 1).magnitude <= distributionTolerance else {
-            throw LDLError.invalid(
-                "\(what) sums to \(sum), expected 1 within \(distributionTolerance)",
-                hint: "A label distribution's values sum to 1.")
         }
     }
 

@@ -93,7 +93,7 @@ public func uaknn_cache_reset(
     guarded(error) { () throws(LDLError) in
         let entry = cacheEntry(id)
         entry.model = nil  // free the old samples before the new ones arrive
-        entry.model = try Model(featureCount: Int(n), labelCount: Int(l))
+        entry.model = try Model(featureCount: Int(n), labelCount: Int(l), labelPolicy: entry.options.labelPolicy())
     }
 }
 

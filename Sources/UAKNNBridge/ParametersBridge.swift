@@ -108,6 +108,7 @@ public func uaknn_sample_check(
         try Model.checkSample(
             features: try buffer(features, featureLength, name: "features"),
             labels: try buffer(labels, labelLength, name: "labels"),
-            featureCount: n >= 0 ? Int(n) : nil, labelCount: l >= 0 ? Int(l) : nil)
+            featureCount: n >= 0 ? Int(n) : nil, labelCount: l >= 0 ? Int(l) : nil,
+            labelPolicy: sampleOptions.settings.labelPolicy())
     }
 }

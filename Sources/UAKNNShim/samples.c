@@ -28,12 +28,13 @@ PG_FUNCTION_INFO_V1(uaknn_validate_trigger);
 
 /*
  * What is wrong with a sample for a model of n features and l labels (-1:
- * not fixed) and these options (JSON text, NULL: none), or NULL. Shape
- * errors PostgreSQL detects (NULL elements, more dimensions) are reported
- * as the message too.
+ * not fixed) and these options (JSON text, NULL: none), or NULL; *hint gets
+ * the core's hint (the option that would accept the row, say) or NULL.
+ * Shape errors PostgreSQL detects (NULL elements, more dimensions) are
+ * reported as the message too.
  */
 static char *
-sample_problem(ArrayType *features, ArrayType *labels, int32 n, int32 l, const char *options)
+sample_problem(ArrayType *features, ArrayType *labels, int32 n, int32 l, const char *options, char **hint)
 {
 	uaknn_error error;
 	int			nf,
@@ -41,6 +42,7 @@ sample_problem(ArrayType *features, ArrayType *labels, int32 n, int32 l, const c
 	const double *f,
 			   *lv;
 
+	*hint = NULL;
 	if (array_contains_nulls(features) || array_contains_nulls(labels))
 		return pstrdup("features and labels must not contain NULL elements");
 	if (ARR_NDIM(features) > 1 || ARR_NDIM(labels) > 1)
@@ -50,7 +52,10 @@ sample_problem(ArrayType *features, ArrayType *labels, int32 n, int32 l, const c
 	f = uaknn_float8_view(features, "features", &nf);
 	lv = uaknn_float8_view(labels, "labels", &nl);
 	if (uaknn_sample_check(f, nf, lv, nl, n, l, options, options ? (int32) strlen(options) : 0, &error) != UAKNN_OK)
+	{
+		*hint = error.hint[0] ? pstrdup(error.hint) : NULL;
 		return error.detail[0] ? psprintf("%s (%s)", error.message, error.detail) : pstrdup(error.message);
+	}
 	return NULL;
 }
 
@@ -59,6 +64,7 @@ Datum
 uaknn_sample_error(PG_FUNCTION_ARGS)
 {
 	char	   *problem;
+	char	   *hint;
 	char	   *options = NULL;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -67,7 +73,7 @@ uaknn_sample_error(PG_FUNCTION_ARGS)
 		options = JsonbToCString(NULL, &PG_GETARG_JSONB_P(4)->root, -1);
 	problem = sample_problem(PG_GETARG_ARRAYTYPE_P(0), PG_GETARG_ARRAYTYPE_P(1),
 							 PG_ARGISNULL(2) ? -1 : PG_GETARG_INT32(2),
-							 PG_ARGISNULL(3) ? -1 : PG_GETARG_INT32(3), options);
+							 PG_ARGISNULL(3) ? -1 : PG_GETARG_INT32(3), options, &hint);
 	if (problem == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(problem));
@@ -166,6 +172,7 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 	ArrayType  *feature_array,
 			   *label_array;
 	char	   *problem;
+	char	   *hint;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) || TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
@@ -191,7 +198,7 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 
 	feature_array = DatumGetArrayTypeP(features);
 	label_array = DatumGetArrayTypeP(labels);
-	problem = sample_problem(feature_array, label_array, m->row.n, m->row.l, m->row.options);
+	problem = sample_problem(feature_array, label_array, m->row.n, m->row.l, m->row.options, &hint);
 	if (problem != NULL)
 	{
 		Oid			key_type = TupleDescAttr(desc, m->key_attnum - 1)->atttypid;
@@ -204,7 +211,8 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 				 errmsg("row %s of table \"%s\" is not a valid sample for model \"%s\"",
 						OidOutputFunctionCall(out, key), RelationGetRelationName(trigdata->tg_relation),
 						m->row.name),
-				 errdetail("%s", problem)));
+				 errdetail("%s", problem),
+				 hint ? errhint("%s", hint) : 0));
 	}
 
 	/* The first row of a statement into an empty model fixes N and L. */

@@ -17,10 +17,10 @@ import LDLCore
 /// figure on the machine at hand build with, e.g.,
 /// `swift build -c release --product uaknn-eval -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell`.
 enum BenchCommand {
-    static let valued: Set<String> = MethodOptions.valued.union([
+    static let valued: Set<String> = MethodOptions.valued.union(LabelOptions.valued).union([
         "data", "queries", "rounds", "method", "seed", "python", "numpy-script",
     ])
-    static let flags = MethodOptions.flags.union(["no-numpy"])
+    static let flags = MethodOptions.flags.union(LabelOptions.flags).union(["no-numpy"])
 
     struct Timing {
         var name: String
@@ -35,6 +35,7 @@ enum BenchCommand {
         let seed = try arguments.uint64("seed") ?? UAKNNOptions().seed
         let names = try MethodOptions.names(arguments.string("method") ?? "all", allowAll: true)
         let methods = try MethodOptions.methods(names, arguments: arguments, seed: seed)
+        let policy = try LabelOptions.policy(arguments)
         let useNumPy = !arguments.has("no-numpy")
         if !useNumPy, arguments.has("python") || arguments.has("numpy-script") {
             throw EvalError.usage("--python and --numpy-script do not apply with --no-numpy")
@@ -49,8 +50,16 @@ enum BenchCommand {
         let queries = min(requestedQueries, data.count - 1)
         let trainRows = data.count - queries
         loadStart = Output.now()
-        let model = try data.model(rows: Array(0..<trainRows))
+        let model = try data.model(rows: Array(0..<trainRows), policy: policy)
         let buildSeconds = Output.now() - loadStart
+        // Standardized and maxent candidates predict from a model prepared
+        // for them (statistics, fit), made before any timing.
+        var prepared: [Model] = []
+        for entry in methods {
+            let c = entry.candidate
+            let plain = c.standardize == .none && Dataset.maxEntL2(c.method) == nil
+            prepared.append(plain ? model : try data.model(rows: Array(0..<trainRows), policy: policy, for: c))
+        }
         let queryMatrix = data.features.rows(Array(trainRows..<data.count))
 
         Output.out(
@@ -64,7 +73,7 @@ enum BenchCommand {
         var progress = Progress(label: "bench", total: methods.count)
         for (i, entry) in methods.enumerated() {
             progress.update(done: i, detail: "methods (\(entry.name))")
-            timings.append(try time(model, queryMatrix, entry.name, entry.method, rounds: rounds))
+            timings.append(try time(prepared[i], queryMatrix, entry.name, entry.candidate.method, rounds: rounds))
         }
         progress.finish()
 

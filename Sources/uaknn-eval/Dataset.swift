@@ -49,11 +49,18 @@ struct Dataset {
     /// key) is "first in the file", as in the spec's vectors. A row the core
     /// refuses (a label line that is not a distribution, say) is reported with
     /// its file line.
-    func model(rows indices: [Int]? = nil) throws -> Model {
+    /// `policy` decides which label lines are accepted and how they are
+    /// divided (TUNING.md); `standardization`, when given, standardizes the
+    /// rows (and later the queries).
+    func model(
+        rows indices: [Int]? = nil, policy: LabelPolicy = LabelPolicy(), standardization: Standardization? = nil
+    ) throws -> Model {
         guard let labels else { throw EvalError.data("\(directory): labels.csv is needed to train") }
         let model: Model
         do {
-            model = try Model(featureCount: features.columns, labelCount: labels.columns)
+            model = try Model(
+                featureCount: features.columns, labelCount: labels.columns, labelPolicy: policy,
+                standardization: standardization)
         } catch {
             throw EvalError.core(error, context: directory)
         }
@@ -77,5 +84,47 @@ struct Dataset {
             }
         }
         return model
+    }
+}
+
+/// The data options every command takes: which label lines are accepted.
+enum LabelOptions {
+    static let valued: Set<String> = ["label-tolerance"]
+    static let flags: Set<String> = ["normalize-labels"]
+
+    static func policy(_ arguments: Arguments) throws -> LabelPolicy {
+        var policy = LabelPolicy()
+        if let t = try arguments.double("label-tolerance") { policy.tolerance = t }
+        policy.normalize = arguments.has("normalize-labels")
+        do { try policy.validate() } catch { throw MethodOptions.usage(error, "label-tolerance") }
+        return policy
+    }
+}
+
+extension Dataset {
+    /// A model of `rows` ready to predict `candidates`: standardized with
+    /// the rows' own statistics when one of them asks for zscore, with a
+    /// maximum-entropy fit for each l2 a maxent in them uses (only one is
+    /// kept: a model holds one fit, so the candidates must agree on l2).
+    func model(rows: [Int]? = nil, policy: LabelPolicy, for candidate: Candidate) throws -> Model {
+        var model = try self.model(rows: rows, policy: policy)
+        do {
+            if candidate.standardize == .zscore {
+                model = try self.model(rows: rows, policy: policy, standardization: try model.fitStandardization())
+            }
+            if let l2 = Self.maxEntL2(candidate.method) { model.maxEntFit = try model.fitMaxEnt(l2: l2) }
+        } catch let error as LDLError {
+            throw EvalError.core(error, context: directory)
+        }
+        return model
+    }
+
+    /// The l2 of the first maxent in `method`, if any.
+    static func maxEntL2(_ method: Method) -> Double? {
+        switch method {
+        case .maxent(let l2): return l2
+        case .mix(let members, _): return members.lazy.compactMap { maxEntL2($0) }.first
+        default: return nil
+        }
     }
 }

@@ -1,30 +1,32 @@
 import LDLCore
 
-/// Turns `--method` and the predictor parameters of the command line into the
-/// core's `Method` values. The parameter names are the spec's, with dashes;
-/// defaults are the core's (so the evaluator can never drift from the SQL
-/// functions). A parameter that none of the chosen methods uses is an error:
-/// `--k 10 --method uaknn` is far more likely a mistake than an intent.
+/// `--method` and the prediction parameters of the command line, read through
+/// the core's list of parameters (`Parameter.all`, the one declaration the SQL
+/// functions follow too): an option is a parameter's name with dashes
+/// (`--softmax-base`), its value is parsed as the parameter's type, and its
+/// range and default are the core's, so the evaluator cannot drift from SQL.
+/// Booleans are flags (`--prototypes`, `--no-prototypes`). A parameter that
+/// none of the chosen methods reads is an error: `--k 10 --method uaknn` is far
+/// more likely a mistake than an intent.
 enum MethodOptions {
+    /// The parameters taken here: all but `method` (`--method`), `seed` (the
+    /// commands' own, since cv uses it for the folds too) and the label
+    /// options (`LabelOptions`, which build the model rather than a method).
+    static let parameters = Parameter.all.filter {
+        !["method", "seed", "normalize_labels", "label_tolerance"].contains($0.name)
+    }
+
+    /// A parameter's command-line name.
+    static func option(_ p: Parameter) -> String {
+        String(p.name.map { $0 == "_" ? "-" : $0 })
+    }
+
     /// Valued parameter options, without `--`.
-    static let valued: Set<String> = [
-        "variance", "samples", "perturbation-ratio", "softmax-base", "temperature", "mode",
-        "normalization", "k", "bandwidth", "bandwidth-rule", "bandwidth-scale", "fallback",
-    ]
+    static let valued = Set(parameters.filter { $0.type != .boolean }.map(option))
     /// Flag parameter options, without `--`.
-    static let flags: Set<String> = ["no-prototypes", "no-perturbation"]
+    static let flags = Set(parameters.filter { $0.type == .boolean }.flatMap { [option($0), "no-" + option($0)] })
 
-    /// Which base methods read each parameter (`seed` is handled by the caller,
-    /// since `cv` uses it for the shuffle too).
-    static let users: [String: Set<String>] = [
-        "variance": ["uaknn"], "samples": ["uaknn"], "perturbation-ratio": ["uaknn"],
-        "softmax-base": ["uaknn", "wuaknn"], "temperature": ["uaknn"], "mode": ["uaknn"],
-        "normalization": ["uaknn"], "no-prototypes": ["uaknn"], "no-perturbation": ["uaknn"],
-        "k": ["aaknn", "kernel"], "bandwidth": ["kernel"], "bandwidth-rule": ["kernel"],
-        "bandwidth-scale": ["kernel"], "fallback": ["kernel"],
-    ]
-
-    static let allNames = ["uaknn", "wuaknn", "aaknn", "kernel"]
+    static let allNames = ["uaknn", "wuaknn", "aaknn", "kernel", "prior", "maxent"]
 
     /// The method names of `--method`: one name, a comma-separated list, or
     /// `all` when `allowAll`. Aliases the core accepts (`aa-knn`, ...) are
@@ -45,68 +47,75 @@ enum MethodOptions {
         return result
     }
 
-    /// The configured methods, in the order of `names`, each validated by the core.
-    static func methods(_ names: [String], arguments: Arguments, seed: UInt64) throws -> [(name: String, method: Method)] {
-        // A kernel's fallback runs with the parameters given for that method.
-        var fallback = KernelFallback.none
-        if let text = arguments.string("fallback") {
-            do { fallback = try KernelFallback.parse(text) } catch { throw usage(error, "fallback") }
+    /// The value of parameter `p` given on the command line, or nil.
+    static func value(_ p: Parameter, _ arguments: Arguments) throws -> ParameterValue? {
+        let name = option(p)
+        if p.type == .boolean {
+            if arguments.has("no-" + name) { return .boolean(false) }
+            return arguments.has(name) ? .boolean(true) : nil
         }
-        var applies = Set(names)
-        if names.contains("kernel"), fallback != .none { applies.insert(fallback.name) }
-        for option in arguments.givenNames.sorted() {
-            guard let users = users[option] else { continue }
-            if users.isDisjoint(with: applies) {
-                throw EvalError.usage(
-                    "option --\(option) does not apply to \(names.joined(separator: ", ")) "
-                        + "(it is a parameter of \(users.sorted().joined(separator: ", ")))")
+        guard let text = arguments.string(name) else { return nil }
+        switch p.type {
+        case .text: return .text(text)
+        case .float8:
+            guard let v = Double(text) else { throw EvalError.usage("option --\(name): \"\(text)\" is not a number") }
+            return .number(v)
+        case .integer, .bigint:
+            guard let v = Int64(text) else { throw EvalError.usage("option --\(name): \"\(text)\" is not a whole number") }
+            return .integer(v)
+        case .jsonb:
+            do { return .json(try JSONValue.parse(text)) } catch { throw usage(error, name) }
+        case .float8Array:
+            var values: [Double] = []
+            for part in text.split(separator: ",") {
+                guard let v = Double(part) else {
+                    throw EvalError.usage("option --\(name): \"\(part)\" is not a number")
+                }
+                values.append(v)
             }
+            return .numbers(values)
+        case .boolean:
+            return nil
         }
-        var options = UAKNNOptions()
-        options.seed = seed
-        if let v = try arguments.double("variance") { options.variance = v }
-        if let v = try arguments.int("samples", in: 1...Int.max) { options.samples = v }
-        if let v = try arguments.double("perturbation-ratio") { options.perturbationRatio = v }
-        if let v = try arguments.double("softmax-base") { options.softmaxBase = v }
-        if let v = try arguments.double("temperature") { options.temperature = v }
-        if let text = arguments.string("mode") {
-            do { options.mode = try SamplingMode.parse(text) } catch { throw usage(error, "mode") }
-        }
-        if let text = arguments.string("normalization") {
-            do { options.normalization = try Normalization.parse(text) } catch { throw usage(error, "normalization") }
-        }
-        if arguments.has("no-prototypes") { options.prototypes = false }
-        if arguments.has("no-perturbation") { options.perturbation = false }
-        let k = try arguments.int("k", in: names.contains("kernel") ? 0...Int.max : 1...Int.max)
-        let bandwidth = try arguments.double("bandwidth")
-        var kernel = KernelOptions(bandwidth: bandwidth)
-        if let k { kernel.k = k }
-        if let text = arguments.string("bandwidth-rule") {
-            do { kernel.rule = try BandwidthRule.parse(text) } catch { throw usage(error, "bandwidth-rule") }
-        }
-        if let v = try arguments.double("bandwidth-scale") { kernel.scale = v }
-        switch fallback {
-        case .uaknn: kernel.fallback = .uaknn(options)
-        case .wuaknn: kernel.fallback = .wuaknn(softmaxBase: options.softmaxBase)
-        default: kernel.fallback = fallback  // aaknn: its default k (--k is the kernel's)
-        }
+    }
 
-        var result: [(name: String, method: Method)] = []
+    /// The configured candidates, in the order of `names`, each validated by
+    /// the core, with the `--standardize` they apply under (`prior` and
+    /// `maxent` do not depend on it: maxent z-scores with its training rows'
+    /// statistics).
+    static func methods(_ names: [String], arguments: Arguments, seed: UInt64) throws -> [(name: String, candidate: Candidate)] {
+        var settings = Settings()
+        var readers = Set(names)
+        for p in parameters {
+            guard let v = try value(p, arguments) else { continue }
+            do { try settings.set(p.name, v) } catch { throw usage(error, option(p)) }
+            // A kernel's fallback reads the parameters of its own method too.
+            if p.name == "fallback", names.contains("kernel"), case .text(let f) = v { readers.insert(f.lowercased()) }
+        }
+        for p in parameters where !p.methods.isEmpty && readers.isDisjoint(with: p.methods) {
+            guard try value(p, arguments) != nil else { continue }
+            throw EvalError.usage(
+                "option --\(option(p)) does not apply to \(names.joined(separator: ", ")) "
+                    + "(it is a parameter of \(p.methods.joined(separator: ", ")))")
+        }
+        do { try settings.set("seed", .integer(Int64(bitPattern: seed))) } catch { throw usage(error, "seed") }
+
+        var result: [(name: String, candidate: Candidate)] = []
         for name in names {
-            let method: Method
-            switch name {
-            case "uaknn": method = .uaknn(options)
-            case "wuaknn": method = .wuaknn(softmaxBase: options.softmaxBase)
-            case "aaknn": method = k.map { .aaknn(k: $0) } ?? .aaknn()
-            default: method = .kernel(kernel)
+            var s = settings
+            let candidate: Candidate
+            do {
+                try s.set("method", .text(name))
+                candidate = try s.candidate()
+            } catch {
+                throw usage(error, nil)
             }
-            do { try method.validate() } catch { throw usage(error, nil) }
-            result.append((name, method))
+            result.append((name, Candidate(candidate.method, standardize: candidate.usesStandardization ? candidate.standardize : .none)))
         }
         return result
     }
 
-    private static func usage(_ error: LDLError, _ option: String?) -> EvalError {
+    static func usage(_ error: LDLError, _ option: String?) -> EvalError {
         var text = error.message
         if let hint = error.hint { text += ". " + hint }
         return .usage(option.map { "option --\($0): " + text } ?? text)

@@ -106,9 +106,16 @@ enum NoiseCommand {
 
         if arguments.has("cv") {
             Output.out("\n\(repeats) x \(folds)-fold cross-validation, trained on the noisy labels, scored on the clean ones\n")
-            Output.out("mean ± std over the \(folds * repeats) folds\n\n")
+            Output.out("mean ± std over the \(folds * repeats) folds (folds by key hash, key = row number)\n\n")
             let results = try crossValidate(noisy: noisy, clean: clean, ks: ks, folds: folds, repeats: repeats, seed: seed)
-            Output.out(CVCommand.table(results))
+            var table = [["method"] + MetricKind.standard.map { $0.name + ($0.higherIsBetter ? " ↑" : " ↓") }]
+            for r in results {
+                table.append([r.name] + r.scores.map { values in
+                    let (mean, std) = meanAndDeviation(values)
+                    return String(format: "%.4f ± %.4f", mean, std)
+                })
+            }
+            Output.out(align(table))
         }
     }
 
@@ -126,7 +133,9 @@ enum NoiseCommand {
     static func subset(_ data: Dataset, rows: Int, seed: UInt64) -> Dataset {
         var order = Array(0..<data.count)
         var g = SplitMix64(seed: seed ^ 0x5EED)
-        order.fisherYatesShuffle(using: &g)
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(i, Int(g.next() % UInt64(i + 1)))
+        }
         let kept = order[0..<rows].sorted()
         return Dataset(directory: data.directory, features: data.features.rows(kept), labels: data.labels?.rows(kept))
     }
@@ -135,8 +144,22 @@ enum NoiseCommand {
     /// k, kernel kNN (k-th and median bandwidth, the latter also gated to the
     /// prior), WUAKNN, UAKNN, and filtering (drop the 20% most suspicious
     /// training rows by F3.1 with AA-kNN k = 15, then AA-kNN k = 5).
+    /// One method's per-fold means of the standard metrics.
+    struct MethodScores {
+        var name: String
+        var scores: [[Double]]
+    }
+
+    static func meanAndDeviation(_ values: [Double]) -> (mean: Double, std: Double) {
+        guard !values.isEmpty else { return (.nan, .nan) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard values.count > 1 else { return (mean, 0) }
+        let ss = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (mean, (ss / Double(values.count - 1)).squareRoot())
+    }
+
     static func crossValidate(noisy: Dataset, clean: Matrix, ks: [Int], folds: Int, repeats: Int, seed: UInt64) throws
-        -> [CrossValidation.MethodScores]
+        -> [MethodScores]
     {
         guard folds <= noisy.count else { throw EvalError.usage("--folds is \(folds), expected at most \(noisy.count)") }
         var methods: [(name: String, method: Method?)] = [("prior", .prior)]
@@ -150,13 +173,19 @@ enum NoiseCommand {
         ]
         let kinds = MetricKind.standard
         let L = clean.columns
-        var results = methods.map { CrossValidation.MethodScores(name: $0.name, scores: Array(repeating: [], count: kinds.count)) }
-        var generator = SplitMix64(seed: seed)
+        var results = methods.map { MethodScores(name: $0.name, scores: Array(repeating: [], count: kinds.count)) }
         var progress = Progress(label: "noise cv", total: folds * repeats)
         defer { progress.finish() }
         for r in 0..<repeats {
-            let parts = CrossValidation.splits(count: noisy.count, folds: folds, generator: &generator)
-            for (f, test) in parts.enumerated() {
+            var parts = [[Int]](repeating: [], count: folds)
+            for i in 0..<noisy.count {
+                do {
+                    parts[try Folds.fold(key: Int64(i), seed: seed, repeat: r, folds: folds)].append(i)
+                } catch {
+                    throw EvalError.core(error, context: "folds")
+                }
+            }
+            for (f, test) in parts.enumerated() where !test.isEmpty {
                 progress.update(done: r * folds + f, detail: "folds")
                 var isTest = [Bool](repeating: false, count: noisy.count)
                 for i in test { isTest[i] = true }

@@ -6,8 +6,8 @@ import LDLCore
 /// reading them back gives exactly the doubles computed (the spec's vectors are
 /// compared to 1e-9; nothing here may be lost to formatting).
 enum PredictCommand {
-    static let valued: Set<String> = MethodOptions.valued.union(["train", "test", "method", "seed"])
-    static let flags = MethodOptions.flags
+    static let valued: Set<String> = MethodOptions.valued.union(LabelOptions.valued).union(["train", "test", "method", "seed"])
+    static let flags = MethodOptions.flags.union(LabelOptions.flags)
 
     static func run(_ arguments: Arguments) throws {
         let train = try arguments.requiredString("train")
@@ -18,9 +18,11 @@ enum PredictCommand {
             throw EvalError.usage("option --seed does not apply to \(names[0]) (it is a parameter of uaknn)")
         }
         let seed = try arguments.uint64("seed") ?? UAKNNOptions().seed
-        let method = try MethodOptions.methods(names, arguments: arguments, seed: seed)[0].method
+        let candidate = try MethodOptions.methods(names, arguments: arguments, seed: seed)[0].candidate
+        let method = candidate.method
+        let policy = try LabelOptions.policy(arguments)
 
-        let model = try Dataset.load(train, labels: .required).model()
+        let model = try Dataset.load(train, labels: .required).model(policy: policy, for: candidate)
         let test = try Dataset.load(testDirectory, labels: .optional)
         guard test.features.columns == model.featureCount else {
             throw EvalError.data(

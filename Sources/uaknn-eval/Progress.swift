@@ -20,13 +20,22 @@ struct Progress {
     }
 
     mutating func update(done: Int, detail: String) {
+        show(fraction: total > 0 ? Double(done) / Double(total) : 0, text: "\(done)/\(total) \(detail)")
+    }
+
+    /// For work measured as a share (0 to 1) rather than a count.
+    mutating func update(fraction: Double, detail: String) {
+        show(fraction: fraction, text: "\(Int((fraction * 100).rounded(.down)))% \(detail)")
+    }
+
+    private mutating func show(fraction: Double, text body: String) {
         let now = Output.now()
         guard now - lastShown >= (terminal ? 0.2 : 10) else { return }
         lastShown = now
         let elapsed = now - start
-        var text = "\(label): \(done)/\(total) \(detail), \(Int(elapsed)) s"
-        if done > 0, done < total {
-            let remaining = elapsed / Double(done) * Double(total - done)
+        var text = "\(label): \(body), \(Int(elapsed)) s"
+        if fraction > 0, fraction < 1 {
+            let remaining = elapsed / fraction * (1 - fraction)
             text += ", about \(Int(remaining.rounded(.up))) s left"
         }
         if terminal {

@@ -27,12 +27,14 @@ func main() -> Int32 {
             try PredictCommand.run(Arguments(rest, valued: PredictCommand.valued, flags: PredictCommand.flags))
         case "cv":
             try CVCommand.run(Arguments(rest, valued: CVCommand.valued, flags: CVCommand.flags))
+        case "tune":
+            try TuneCommand.run(Arguments(rest, valued: TuneCommand.valued, flags: TuneCommand.flags))
         case "bench":
             try BenchCommand.run(Arguments(rest, valued: BenchCommand.valued, flags: BenchCommand.flags))
         case "noise":
             try NoiseCommand.run(Arguments(rest, valued: NoiseCommand.valued, flags: NoiseCommand.flags))
         default:
-            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, bench or noise)")
+            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, tune, bench or noise)")
         }
     } catch let error as EvalError {
         Output.flush()

@@ -76,6 +76,7 @@ import Testing
             let bandwidthOK = o.bandwidth.map { $0.isFinite && $0 > 0 } ?? true
             return bandwidthOK && (o.k >= 1 || (o.k == 0 && o.bandwidth != nil)) && o.rule == nil
                 && o.fallback == .none
+        case .maxent(let l2): return l2.isFinite && l2 > 0
         case .mix(let ms, _): return !ms.isEmpty && ms.allSatisfy(valid)
         }
     }
@@ -84,7 +85,7 @@ import Testing
         switch m {
         case .uaknn(let o): return o.prototypes
         case .wuaknn: return true
-        case .aaknn, .prior: return false
+        case .aaknn, .prior, .maxent: return false
         case .kernel(let o): return o.fallback.method.map(needsPrototypes) ?? false
         case .mix(let ms, _): return ms.contains(where: needsPrototypes)
         }

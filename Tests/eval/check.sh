@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of uaknn-eval on Tests/data/SJAFFE: predictions against the
-# spec's vectors (Tests/vectors/sjaffe_split.json, to 1e-9), cv determinism and
-# shape, a quick bench, and the error messages for bad input (stderr, exit
+# spec's vectors (Tests/vectors/sjaffe_split.json to 1e-9, maxent_sjaffe.json to
+# 1e-6), label rows, cv and tune determinism and shape, a quick bench, and the error messages for bad input (stderr, exit
 # status, file and line, never a crash). Exits non-zero on the first failure.
 #
 # Usage: Tests/eval/check.sh            (builds the release binary first)
@@ -127,6 +127,78 @@ else
     fail "cv with a method list"
 fi
 
+if "$BIN" cv --data "$DATA" --repeats 1 --method prior,maxent,kernel --standardize zscore >"$WORK/cv5" 2>/dev/null \
+    && grep -q '^prior' "$WORK/cv5" && grep -q '^maxent' "$WORK/cv5" && grep -q 'standardize zscore' "$WORK/cv5"; then
+    pass "cv with prior, maxent and --standardize zscore"
+else
+    fail "cv with prior, maxent and --standardize zscore"
+fi
+
+# --- maxent: the spec's vector (train rows 0..169, predict 170..212, to 1e-6) ----
+if "$BIN" predict --train "$WORK/train" --test "$WORK/test" --method maxent >"$WORK/maxent.csv" 2>"$WORK/err" \
+    && python3 - "$ROOT/Tests/vectors/maxent_sjaffe.json" "$WORK/maxent.csv" <<'PY'; then
+import json, sys
+expected = json.load(open(sys.argv[1]))["predictions"]
+got = [[float(x) for x in line.split(",")] for line in open(sys.argv[2]).read().splitlines()]
+assert len(got) == len(expected), len(got)
+worst = max(abs(a - b) for g, e in zip(got, expected) for a, b in zip(g, e))
+assert worst <= 1e-6, worst
+PY
+    pass "predict --method maxent matches vectors/maxent_sjaffe.json"
+else
+    fail "predict --method maxent: $(tail -n 3 "$WORK/err")"
+fi
+
+# --- label rows: counts need --normalize-labels, and then predict the same -----
+mkdir -p "$WORK/counts"
+cp "$WORK/train/features.csv" "$WORK/counts/"
+python3 -c "
+import sys
+for line in open(sys.argv[1]):
+    print(','.join(repr(float(x) * 40) for x in line.split(',')))" "$WORK/train/labels.csv" >"$WORK/counts/labels.csv"
+"$BIN" predict --train "$WORK/train" --test "$WORK/test" --method aaknn --k 1 >"$WORK/p1"
+if ! "$BIN" predict --train "$WORK/counts" --test "$WORK/test" --method aaknn --k 1 >/dev/null 2>"$WORK/err" \
+    && grep -q "normalize_labels" "$WORK/err" \
+    && "$BIN" predict --train "$WORK/counts" --test "$WORK/test" --method aaknn --k 1 --normalize-labels >"$WORK/p2" \
+    && python3 - "$WORK/p1" "$WORK/p2" <<'PY'; then
+import sys
+a = [[float(x) for x in l.split(",")] for l in open(sys.argv[1])]
+b = [[float(x) for x in l.split(",")] for l in open(sys.argv[2])]
+assert max(abs(x - y) for r, s in zip(a, b) for x, y in zip(r, s)) <= 1e-15
+PY
+    pass "label counts: refused, then accepted with --normalize-labels"
+else
+    fail "label counts: $(cat "$WORK/err")"
+fi
+
+# --- tune ------------------------------------------------------------------------
+if "$BIN" tune --list | grep -c '^[0-9]' | grep -qx 28; then
+    pass "tune --list: 28 grid candidates"
+else
+    fail "tune --list"
+fi
+if "$BIN" tune --data "$DATA" --folds 3 >"$WORK/tune1" 2>/dev/null \
+    && "$BIN" tune --data "$DATA" --folds 3 >"$WORK/tune2" 2>/dev/null \
+    && python3 - "$WORK/tune1" "$WORK/tune2" <<'PY'; then
+import re, sys
+def board(path):
+    lines = open(path).read().splitlines()
+    rows = [l for l in lines if re.match(r"^\d+ ", l)]
+    # Everything but the seconds column, which is a timing.
+    return [l.rsplit(None, 1)[0] for l in rows], lines
+a, lines = board(sys.argv[1])
+b, _ = board(sys.argv[2])
+assert len(a) == 31, len(a)
+assert a == b, "leaderboards differ"
+kl = [float(re.findall(r"(\d+\.\d+) ± ", l)[3]) for l in a]
+assert kl == sorted(kl), kl
+assert any(l.startswith("best: ") for l in lines)
+PY
+    pass "tune: 31 candidates ranked by kl, deterministic"
+else
+    fail "tune"
+fi
+
 # --- bench (tiny) --------------------------------------------------------------
 if "$BIN" bench --data "$DATA" --queries 8 --rounds 1 --no-numpy >"$WORK/bench" 2>"$WORK/err" \
     && grep -q '^uaknn ' "$WORK/bench" && grep -q '^kernel ' "$WORK/bench"; then
@@ -187,14 +259,21 @@ expect_error 2 'unknown command "train"' -- train --data "$DATA"
 expect_error 2 "option --train is required" -- predict --test "$WORK/test" --method uaknn
 expect_error 2 "option --method needs a value" -- predict --train "$WORK/train" --test "$WORK/test" --method
 expect_error 2 'option --k: "x" is not a whole number' -- predict --train "$WORK/train" --test "$WORK/test" --method aaknn --k x
-expect_error 2 "option --k is 0, expected 1" -- predict --train "$WORK/train" --test "$WORK/test" --method aaknn --k 0
+expect_error 2 "k is 0, expected an integer from 1 to 10000" -- predict --train "$WORK/train" --test "$WORK/test" --method aaknn --k 0
 expect_error 2 "variance is -1.0, expected" -- predict --train "$WORK/train" --test "$WORK/test" --method uaknn --variance -1
 expect_error 2 "option --k does not apply to uaknn" -- predict --train "$WORK/train" --test "$WORK/test" --method uaknn --k 3
 expect_error 2 'unknown mode "exact"' -- predict --train "$WORK/train" --test "$WORK/test" --method uaknn --mode exact
 expect_error 2 "option --folds is 1, expected 2" -- cv --data "$DATA" --folds 1
 expect_error 2 "option --seed given twice" -- cv --data "$DATA" --seed 1 --seed 2
+expect_error 2 'unknown standardize "z"' -- cv --data "$DATA" --method aaknn --standardize z
+expect_error 2 "option --standardize does not apply to maxent" -- cv --data "$DATA" --method maxent --standardize zscore
+expect_error 2 "l2 is 0.0, expected" -- predict --train "$WORK/train" --test "$WORK/test" --method maxent --l2 0
+expect_error 2 "label_tolerance is -1.0, expected" -- cv --data "$DATA" --label-tolerance -1
+expect_error 2 'unknown metric kind "kll"' -- tune --data "$DATA" --metric kll
+expect_error 2 "option --data does not apply with --list" -- tune --list --data "$DATA"
 
-if "$BIN" --help | grep -q "uaknn-eval predict" && "$BIN" cv --help | grep -q "uaknn-eval cv"; then
+if "$BIN" --help | grep -q "uaknn-eval predict" && "$BIN" cv --help | grep -q "uaknn-eval cv" \
+    && "$BIN" --help | grep -q "uaknn-eval tune"; then
     pass "--help"
 else
     fail "--help"
