@@ -52,8 +52,28 @@ CREATE INDEX uaknn_change_writer ON @extschema@.uaknn_change (model_id, writer);
 -- The log only serves caches of the running cluster: a dump keeps none of it.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.uaknn_change', 'WHERE false');
 
--- The configuration uaknn_tune() chose (NULL: never tuned).
+-- The configuration uaknn_tune() chose (NULL: never tuned). Only the
+-- extension writes it: no role is granted INSERT or UPDATE on it.
 ALTER TABLE @extschema@.uaknn_model ADD COLUMN tuned jsonb;
+
+-- 0.1.0 named functions and operators in its column defaults and row
+-- policies without a schema; they were resolved when it was installed, and
+-- a same-named function or operator of another role in the extension's
+-- schema that matched the arguments better (nextval(text), =(oid, regclass),
+-- has_table_privilege(regclass, text)) was taken, to run as whoever inserts
+-- a model or reads the change log. Named by schema now.
+ALTER TABLE @extschema@.uaknn_model
+    ALTER COLUMN id SET DEFAULT pg_catalog.nextval('@extschema@.uaknn_version_seq'::pg_catalog.regclass),
+    ALTER COLUMN version SET DEFAULT pg_catalog.nextval('@extschema@.uaknn_version_seq'::pg_catalog.regclass),
+    ALTER COLUMN created_at SET DEFAULT pg_catalog.now();
+ALTER POLICY uaknn_model_owner ON @extschema@.uaknn_model
+    USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c
+                                   WHERE c.oid OPERATOR(pg_catalog.=) source), 'USAGE'))
+    WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c
+                                        WHERE c.oid OPERATOR(pg_catalog.=) source), 'USAGE'));
+ALTER POLICY uaknn_change_read ON @extschema@.uaknn_change
+    USING (pg_catalog.has_table_privilege((SELECT m.source FROM @extschema@.uaknn_model m
+                                           WHERE m.id OPERATOR(pg_catalog.=) model_id), 'SELECT'));
 
 ------------------------------------------------------------------------------
 -- Catalog functions, pinned and qualified
