@@ -237,23 +237,21 @@ BEGIN
     DELETE FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) m.id;
 END $$;
 
--- Rows of a table, or NULL when the caller may not read it.
+-- Rows of a table, or NULL when the caller may not read it (or row
+-- policies would apply, or it is gone or no longer a plain table). In C, a
+-- scan with no SQL: counting with a query would run the functions of a view
+-- (a table made into one by an ON SELECT rule) or of row policies, written
+-- by the table's owner, as whoever lists the models.
 CREATE OR REPLACE FUNCTION @extschema@.uaknn_row_count(source regclass)
 RETURNS bigint
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE n bigint;
-BEGIN
-    IF NOT pg_catalog.has_table_privilege(source, 'SELECT') THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM ONLY %s', source) INTO n;
-    RETURN n;
-END $$;
+AS 'MODULE_PATHNAME', 'uaknn_row_count'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- Catalog rows written directly (not through uaknn_create_model) get the
--- checks that do not need the table's rows: a plain table, valid options.
+-- checks that do not need the table's rows: a plain table, not temporary
+-- (dropped at the end of its session without an event trigger, it would
+-- leave the row naming an oid that another relation may get), valid options.
+-- Predictions check the columns' types before every load.
 CREATE OR REPLACE FUNCTION @extschema@.uaknn_model_check()
 RETURNS trigger
 LANGUAGE plpgsql
