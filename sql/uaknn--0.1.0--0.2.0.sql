@@ -157,6 +157,11 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'A model is cached whole and shared by every role that may read the table, so it cannot honour row policies.';
     END IF;
+    IF rel.relpersistence OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION 'table % is temporary', source
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'A temporary table goes at the end of its session or transaction unseen by the extension, and its model would stay behind.';
+    END IF;
     PERFORM @extschema@.uaknn_check_options(options);
 
     IF key IS NULL THEN
@@ -261,13 +266,18 @@ BEGIN
     IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) IS DISTINCT FROM 'r' THEN
         RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
     END IF;
+    IF (SELECT relpersistence FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION 'table % is temporary', NEW.source USING ERRCODE = 'feature_not_supported';
+    END IF;
     PERFORM @extschema@.uaknn_check_options(NEW.options);
     RETURN NEW;
 END $$;
 
 -- When a source table is dropped, its models go with it. In C and not
 -- SECURITY DEFINER: it reads pg_event_trigger_dropped_objects() and deletes
--- the models' catalog rows without running SQL over them.
+-- the models' catalog rows without running SQL over them. On every command
+-- that drops objects: DROP TYPE ... CASCADE drops a typed table, and a model
+-- row left behind would name whatever relation gets the table's oid next.
 DROP EVENT TRIGGER uaknn_drop_watch;
 DROP FUNCTION @extschema@.uaknn_drop_watch();
 CREATE FUNCTION @extschema@.uaknn_drop_watch()
@@ -275,7 +285,6 @@ RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'uaknn_drop_watch'
 LANGUAGE C;
 CREATE EVENT TRIGGER uaknn_drop_watch ON sql_drop
-    WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION @extschema@.uaknn_drop_watch();
 
 -- The version a model's cache follows: the newest change logged for it.
