@@ -129,8 +129,6 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 	known_valid = false;
 	if (known.version)
 		pfree(known.version);
-	if (known.schema_sql)
-		pfree(known.schema_sql);
 	memset(&known, 0, sizeof(known));
 	known.extension = oid;
 	known.schema = schema;
@@ -176,7 +174,6 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	known.version = pstrdup(version);
-	known.schema_sql = pstrdup(quote_identifier(nspname));
 	MemoryContextSwitchTo(old);
 	known_valid = true;
 }
