@@ -52,8 +52,28 @@ CREATE INDEX uaknn_change_writer ON @extschema@.uaknn_change (model_id, writer);
 -- The log only serves caches of the running cluster: a dump keeps none of it.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.uaknn_change', 'WHERE false');
 
--- The configuration uaknn_tune() chose (NULL: never tuned).
+-- The configuration uaknn_tune() chose (NULL: never tuned). Only the
+-- extension writes it: no role is granted INSERT or UPDATE on it.
 ALTER TABLE @extschema@.uaknn_model ADD COLUMN tuned jsonb;
+
+-- 0.1.0 named functions and operators in its column defaults and row
+-- policies without a schema; they were resolved when it was installed, and
+-- a same-named function or operator of another role in the extension's
+-- schema that matched the arguments better (nextval(text), =(oid, regclass),
+-- has_table_privilege(regclass, text)) was taken, to run as whoever inserts
+-- a model or reads the change log. Named by schema now.
+ALTER TABLE @extschema@.uaknn_model
+    ALTER COLUMN id SET DEFAULT pg_catalog.nextval('@extschema@.uaknn_version_seq'::pg_catalog.regclass),
+    ALTER COLUMN version SET DEFAULT pg_catalog.nextval('@extschema@.uaknn_version_seq'::pg_catalog.regclass),
+    ALTER COLUMN created_at SET DEFAULT pg_catalog.now();
+ALTER POLICY uaknn_model_owner ON @extschema@.uaknn_model
+    USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c
+                                   WHERE c.oid OPERATOR(pg_catalog.=) source), 'USAGE'))
+    WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c
+                                        WHERE c.oid OPERATOR(pg_catalog.=) source), 'USAGE'));
+ALTER POLICY uaknn_change_read ON @extschema@.uaknn_change
+    USING (pg_catalog.has_table_privilege((SELECT m.source FROM @extschema@.uaknn_model m
+                                           WHERE m.id OPERATOR(pg_catalog.=) model_id), 'SELECT'));
 
 ------------------------------------------------------------------------------
 -- Catalog functions, pinned and qualified
@@ -137,6 +157,11 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'A model is cached whole and shared by every role that may read the table, so it cannot honour row policies.';
     END IF;
+    IF rel.relpersistence OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION 'table % is temporary', source
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'A temporary table goes at the end of its session or transaction unseen by the extension, and its model would stay behind.';
+    END IF;
     PERFORM @extschema@.uaknn_check_options(options);
 
     IF key IS NULL THEN
@@ -217,23 +242,21 @@ BEGIN
     DELETE FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) m.id;
 END $$;
 
--- Rows of a table, or NULL when the caller may not read it.
+-- Rows of a table, or NULL when the caller may not read it (or row
+-- policies would apply, or it is gone or no longer a plain table). In C, a
+-- scan with no SQL: counting with a query would run the functions of a view
+-- (a table made into one by an ON SELECT rule) or of row policies, written
+-- by the table's owner, as whoever lists the models.
 CREATE OR REPLACE FUNCTION @extschema@.uaknn_row_count(source regclass)
 RETURNS bigint
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE n bigint;
-BEGIN
-    IF NOT pg_catalog.has_table_privilege(source, 'SELECT') THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM ONLY %s', source) INTO n;
-    RETURN n;
-END $$;
+AS 'MODULE_PATHNAME', 'uaknn_row_count'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- Catalog rows written directly (not through uaknn_create_model) get the
--- checks that do not need the table's rows: a plain table, valid options.
+-- checks that do not need the table's rows: a plain table, not temporary
+-- (dropped at the end of its session without an event trigger, it would
+-- leave the row naming an oid that another relation may get), valid options.
+-- Predictions check the columns' types before every load.
 CREATE OR REPLACE FUNCTION @extschema@.uaknn_model_check()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -243,13 +266,18 @@ BEGIN
     IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) IS DISTINCT FROM 'r' THEN
         RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
     END IF;
+    IF (SELECT relpersistence FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION 'table % is temporary', NEW.source USING ERRCODE = 'feature_not_supported';
+    END IF;
     PERFORM @extschema@.uaknn_check_options(NEW.options);
     RETURN NEW;
 END $$;
 
 -- When a source table is dropped, its models go with it. In C and not
 -- SECURITY DEFINER: it reads pg_event_trigger_dropped_objects() and deletes
--- the models' catalog rows without running SQL over them.
+-- the models' catalog rows without running SQL over them. On every command
+-- that drops objects: DROP TYPE ... CASCADE drops a typed table, and a model
+-- row left behind would name whatever relation gets the table's oid next.
 DROP EVENT TRIGGER uaknn_drop_watch;
 DROP FUNCTION @extschema@.uaknn_drop_watch();
 CREATE FUNCTION @extschema@.uaknn_drop_watch()
@@ -257,7 +285,6 @@ RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'uaknn_drop_watch'
 LANGUAGE C;
 CREATE EVENT TRIGGER uaknn_drop_watch ON sql_drop
-    WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION @extschema@.uaknn_drop_watch();
 
 -- The version a model's cache follows: the newest change logged for it.

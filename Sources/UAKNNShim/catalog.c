@@ -13,9 +13,15 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
@@ -287,6 +293,53 @@ check_privileges(ModelEntry *e)
 				 errdetail("A cached model cannot honour row policies.")));
 }
 
+/*
+ * One column a load reads: a column of the table (not a system column) of
+ * one of the types the model reads, so that the load's casts are built-in
+ * ones. A catalog row may be written directly (INSERT on uaknn_model is
+ * granted), and a table without the model's triggers may change its columns'
+ * types: a column of a type of the owner's, with a cast the owner wrote,
+ * would make the load run the owner's function as whoever predicts.
+ */
+static void
+check_column(ModelEntry *e, const char *column, Oid type1, Oid type2, Oid type3)
+{
+	AttrNumber	attnum = get_attnum(e->source, column);
+	Oid			type;
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of model \"%s\" is missing from table \"%s\"",
+						column, e->name, get_rel_name(e->source))));
+	type = get_atttype(e->source, attnum);
+	if (type != type1 && type != type2 && type != type3)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table \"%s\" is of type %s, which model \"%s\" cannot read",
+						column, get_rel_name(e->source), format_type_be(type), e->name),
+				 errhint("Keys are smallint, integer or bigint; features and labels double precision[] or real[].")));
+}
+
+/*
+ * What a load reads must be a plain table with columns of the model's types
+ * (checked with the table locked, before every load): reading a view would
+ * run the view's functions, and a cast from another type the cast's
+ * function, as the caller.
+ */
+static void
+check_source(ModelEntry *e)
+{
+	if (get_rel_relkind(e->source) != RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" of model \"%s\" is not a table", get_rel_name(e->source), e->name),
+				 errdetail("A model reads one plain table.")));
+	check_column(e, e->key_column, INT2OID, INT4OID, INT8OID);
+	check_column(e, e->features_column, FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
+	check_column(e, e->labels_column, FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
+}
+
 /* Takes the catalog row into the entry and the options into the Swift cache. */
 static void
 take_row(ModelEntry *e, const ModelRow *row)
@@ -374,6 +427,7 @@ uaknn_model_acquire(const char *name)
 				 errhint("Insert rows into %s first.", get_rel_name(e->source))));
 	}
 	touch(e);
+	check_source(e);
 	uaknn_model_track_relation(e);
 	uaknn_model_load(e, snapshot, row.version);
 	snapshot_remember(snapshot, &e->checked);
@@ -406,4 +460,53 @@ uaknn_model_sweep(void)
 			drop_entry(e);
 		e = next;
 	}
+}
+
+PG_FUNCTION_INFO_V1(uaknn_row_count);
+
+/*
+ * uaknn_row_count(source regclass): the rows of a model's table, for the
+ * uaknn_models view; NULL where the caller may not read the table (no
+ * SELECT on it or no USAGE on its schema), where row policies would apply to
+ * the caller, where the table no longer exists, and where it is no longer a
+ * plain table. Counted by a scan in C in the statement's snapshot, with the
+ * table locked as a SELECT would lock it: no SQL runs, so a view (a table
+ * made into one by an ON SELECT rule) or a row policy of the table's owner
+ * never runs the owner's functions as whoever lists the models.
+ */
+Datum
+uaknn_row_count(PG_FUNCTION_ARGS)
+{
+	Oid			source = PG_GETARG_OID(0);
+	bool		missing = false;
+	Relation	rel;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
+	int64		rows = 0;
+
+	if (pg_class_aclcheck_ext(source, GetUserId(), ACL_SELECT, &missing) != ACLCHECK_OK || missing)
+		PG_RETURN_NULL();
+	rel = try_relation_open(source, AccessShareLock);
+	if (rel == NULL)
+		PG_RETURN_NULL();
+	if (rel->rd_rel->relkind != RELKIND_RELATION ||
+		pg_namespace_aclcheck(RelationGetNamespace(rel), GetUserId(), ACL_USAGE) != ACLCHECK_OK ||
+		pg_class_aclcheck(source, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+		check_enable_rls(source, InvalidOid, true) == RLS_ENABLED)
+	{
+		relation_close(rel, AccessShareLock);
+		PG_RETURN_NULL();
+	}
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	slot = table_slot_create(rel, NULL);
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		if (++rows % 4096 == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	table_endscan(scan);
+	/* Like a query, keep the lock until the transaction ends. */
+	relation_close(rel, NoLock);
+	PG_RETURN_INT64(rows);
 }

@@ -23,6 +23,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -122,6 +123,23 @@ run_as_owner(const char *sql, int nargs, Oid *types, Datum *args, int expected)
 }
 
 /*
+ * The catalog table's name, schema-qualified and quoted, from its oid as it
+ * is now: a name remembered since the extension was looked up would be stale
+ * after ALTER SCHEMA ... RENAME, and would then name whatever table another
+ * role made under the old name, to be written as the extension's owner.
+ */
+static char *
+model_table_sql(const UaknnCatalog *cat)
+{
+	char	   *schema = get_namespace_name(get_rel_namespace(cat->model));
+	char	   *table = get_rel_name(cat->model);
+
+	if (schema == NULL || table == NULL)
+		elog(ERROR, "uaknn: the extension's table uaknn_model (%u) no longer exists", cat->model);
+	return quote_qualified_identifier(schema, table);
+}
+
+/*
  * Fixes an empty model's N and L from its first rows. Two first inserts of
  * different shapes at once: the row lock makes the second wait, read the
  * first's N and L, and fail.
@@ -134,8 +152,8 @@ fix_shape(TriggerData *trigdata, const TriggerModel *model, const InsertedRows *
 	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
 	ModelRow	now;
 
-	run_as_owner(psprintf("SELECT FROM %s.uaknn_model WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
-						  cat->schema_sql), 1, types, args, SPI_OK_SELECT);
+	run_as_owner(psprintf("SELECT FROM %s WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+						  model_table_sql(cat)), 1, types, args, SPI_OK_SELECT);
 	/* The locked row as the latest committed state has it. */
 	if (!uaknn_model_row_by_id(model->row.id, GetLatestSnapshot(), &now))
 		return;
@@ -147,8 +165,8 @@ fix_shape(TriggerData *trigdata, const TriggerModel *model, const InsertedRows *
 				 errdetail("Model \"%s\" has %d features and %d labels.", model->row.name,
 						   now.n >= 0 ? now.n : rows->n, now.l >= 0 ? now.l : rows->l)));
 	if (now.n < 0)
-		run_as_owner(psprintf("UPDATE %s.uaknn_model SET feature_count = $2, label_count = $3 "
-							  "WHERE id OPERATOR(pg_catalog.=) $1", cat->schema_sql),
+		run_as_owner(psprintf("UPDATE %s SET feature_count = $2, label_count = $3 "
+							  "WHERE id OPERATOR(pg_catalog.=) $1", model_table_sql(cat)),
 					 3, types, args, SPI_OK_UPDATE);
 }
 
@@ -187,8 +205,8 @@ uaknn_change_trigger(PG_FUNCTION_ARGS)
 		{
 			Datum		args[1] = {Int64GetDatum(model.row.id)};
 
-			run_as_owner(psprintf("UPDATE %s.uaknn_model SET feature_count = NULL, label_count = NULL "
-								  "WHERE id OPERATOR(pg_catalog.=) $1", cat->schema_sql),
+			run_as_owner(psprintf("UPDATE %s SET feature_count = NULL, label_count = NULL "
+								  "WHERE id OPERATOR(pg_catalog.=) $1", model_table_sql(cat)),
 						 1, (Oid[]) {INT8OID}, args, SPI_OK_UPDATE);
 		}
 		if (!cat->v1)
@@ -201,8 +219,8 @@ uaknn_change_trigger(PG_FUNCTION_ARGS)
 		Datum		args[2] = {Int64GetDatum(model.row.id),
 		Int64GetDatum(nextval_internal(cat->version_seq, false))};
 
-		run_as_owner(psprintf("UPDATE %s.uaknn_model SET version = $2 WHERE id OPERATOR(pg_catalog.=) $1",
-							  cat->schema_sql),
+		run_as_owner(psprintf("UPDATE %s SET version = $2 WHERE id OPERATOR(pg_catalog.=) $1",
+							  model_table_sql(cat)),
 					 2, (Oid[]) {INT8OID, INT8OID}, args, SPI_OK_UPDATE);
 	}
 	return PointerGetDatum(NULL);

@@ -1,10 +1,11 @@
 /*
  * drop_watch.c
- *     uaknn_drop_watch(): when a model's table is dropped (DROP TABLE,
- *     DROP SCHEMA, DROP OWNED), its models go with it. An event trigger in
- *     C, not SECURITY DEFINER: it asks PostgreSQL which tables were dropped
- *     (one fixed, fully qualified query) and deletes the models' catalog
- *     and log rows directly, running no SQL over them.
+ *     uaknn_drop_watch(): when a model's table is dropped, by whatever
+ *     command (DROP TABLE, DROP SCHEMA, DROP OWNED, DROP TYPE ... CASCADE of
+ *     a typed table, ...), its models go with it. An event trigger in C, not
+ *     SECURITY DEFINER: it asks PostgreSQL which relations were dropped (one
+ *     fixed, fully qualified query) and deletes the models' catalog and log
+ *     rows directly, running no SQL over them.
  */
 #include "postgres.h"
 
@@ -59,8 +60,13 @@ uaknn_drop_watch(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "uaknn: SPI_connect failed");
+	/*
+	 * Every relation dropped, whatever the command: DROP TYPE ... CASCADE
+	 * drops a typed table, DROP VIEW a table an ON SELECT rule made a view.
+	 */
 	if (SPI_execute("SELECT objid FROM pg_catalog.pg_event_trigger_dropped_objects() "
-					"WHERE object_type OPERATOR(pg_catalog.=) 'table'", true, 0) != SPI_OK_SELECT)
+					"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+					"AND objsubid OPERATOR(pg_catalog.=) 0", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "uaknn: could not read the dropped objects");
 	ndropped = SPI_processed;
 	dropped = SPI_palloc(sizeof(Oid) * Max(ndropped, 1));

@@ -147,8 +147,6 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 	known_valid = false;
 	if (known.version)
 		pfree(known.version);
-	if (known.schema_sql)
-		pfree(known.schema_sql);
 	memset(&known, 0, sizeof(known));
 	known.extension = oid;
 	known.schema = schema;
@@ -194,7 +192,6 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	known.version = pstrdup(version);
-	known.schema_sql = pstrdup(quote_identifier(nspname));
 	MemoryContextSwitchTo(old);
 	/* An invalidation while looking up may have made what was read stale. */
 	known_valid = invalidations == before;

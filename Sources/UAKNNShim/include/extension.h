@@ -17,7 +17,6 @@ typedef struct UaknnCatalog
 	char	   *version;		/* extversion: changes with ALTER EXTENSION */
 	Oid			schema;
 	Oid			owner;
-	char	   *schema_sql;		/* the schema's name, quoted for SQL */
 
 	/* uaknn_model and its indexes on id and on name */
 	Oid			model;
