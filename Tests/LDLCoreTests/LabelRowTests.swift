@@ -65,7 +65,7 @@ import Testing
             Issue.record("truncated row accepted")
         } catch {
             #expect(error.kind == .invalidParameter)
-            #expect(error.message == "label vector of key 42 sums to 0.5700000000000001, expected 1 within 0.01 (label_tolerance)")
+            #expect(error.message == "label vector of key 42 sums to 0.5700000000000001, expected 1 within 0.01 (label_tolerance; normalize_labels accepts any positive sum)")
             #expect(error.hint?.contains("normalize_labels") == true)
             #expect(error.hint?.contains("label_tolerance") == true)
         }
