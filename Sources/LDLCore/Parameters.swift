@@ -61,7 +61,8 @@ public struct Parameter: Sendable {
         case .finite: return "finite"
         case .greater(let x): return "> \(Self.plain(x))"
         case .atLeast(let x): return ">= \(Self.plain(x))"
-        case .integers(let r): return "\(r.lowerBound) … \(r.upperBound)"
+        case .integers(let r):
+            return r == Int64.min...Int64.max ? "any bigint" : "\(r.lowerBound) … \(r.upperBound)"
         case .choices(let c): return c.joined(separator: ", ")
         }
     }
