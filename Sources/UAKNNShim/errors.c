@@ -9,6 +9,7 @@
 
 #include "shim.h"
 
+/* The SQLSTATE of a bridge status (internal_error for one it does not know). */
 static int
 sqlstate_for(int32 status)
 {
@@ -26,8 +27,6 @@ sqlstate_for(int32 status)
 			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
 		case UAKNN_CANCELLED:
 			return ERRCODE_QUERY_CANCELED;
-		case UAKNN_OUT_OF_MEMORY:
-			return ERRCODE_OUT_OF_MEMORY;
 		default:
 			return ERRCODE_INTERNAL_ERROR;
 	}

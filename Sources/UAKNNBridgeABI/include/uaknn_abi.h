@@ -22,7 +22,6 @@ typedef enum uaknn_status
 	UAKNN_UNDEFINED_OBJECT = 4,		/* 42704 undefined_object */
 	UAKNN_NOT_READY = 5,			/* 55000 object_not_in_prerequisite_state */
 	UAKNN_CANCELLED = 6,			/* the shim calls CHECK_FOR_INTERRUPTS() */
-	UAKNN_OUT_OF_MEMORY = 7,		/* 53200 out_of_memory */
 	UAKNN_INTERNAL = 8				/* XX000 internal_error */
 } uaknn_status;
 
