@@ -143,6 +143,11 @@ extension Parameter {
             Parameter(
                 name: "weights", type: .float8Array, scope: .call, methods: ["mix"], range: .any,
                 defaultText: "equal", summary: "one weight >= 0 per member, divided by their sum"),
+            Parameter(
+                name: "weight_column", type: .text, scope: .model, methods: ["aaknn", "kernel"], range: .any,
+                defaultText: "none",
+                summary: "a numeric column of the model's table weighting each row (finite, >= 0; "
+                    + "a row of weight 0 never serves as a neighbour)"),
         ]
     }()
 
