@@ -345,3 +345,99 @@ LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 
 -- 0.1.0's check of a sample without the model's options.
 DROP FUNCTION @extschema@.uaknn_sample_error(float8[], float8[], integer, integer);
+
+------------------------------------------------------------------------------
+-- The neighbour family (NEIGHBOURS.md)
+------------------------------------------------------------------------------
+
+-- Scoring: top-label accuracy (F4.2), focused scores (G2), prediction
+-- statistics (G4). ldl_metric(truth, prediction, 'top1') is 1 when the top
+-- labels agree (ties to the lowest label), else 0; its mean is accuracy.
+ALTER FUNCTION @extschema@.ldl_metric_kinds() ROWS 12;
+-- ldl_score's mean of top1. (SSPACE stays 56, a planner hint: recreating
+-- the aggregate would drop the users' views that call it.)
+ALTER TYPE @extschema@.ldl_scores ADD ATTRIBUTE top1 float8;
+
+-- The metric of the focused pair: the positions where truth exceeds
+-- threshold (NULL: 0.014, just below 1/68), each vector normalized with
+-- Softmax* of base 2. NULL truth, prediction or kind: NULL.
+CREATE FUNCTION @extschema@.ldl_metric_focused(truth float8[], prediction float8[], kind text,
+    threshold float8 DEFAULT NULL)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'ldl_metric_focused'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_score_focused_transfn(internal, float8[], float8[], float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_score_focused_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_score_focused_transfn(internal, float8[], float8[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_score_focused_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- ldl_score of the focused pairs (rows, the six means, top1).
+CREATE AGGREGATE @extschema@.ldl_score_focused(truth float8[], prediction float8[], threshold float8) (
+    SFUNC = @extschema@.ldl_score_focused_transfn,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = @extschema@.ldl_score_finalfn,
+    COMBINEFUNC = @extschema@.ldl_score_combinefn,
+    SERIALFUNC = @extschema@.ldl_score_serialfn,
+    DESERIALFUNC = @extschema@.ldl_score_deserialfn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE @extschema@.ldl_score_focused(truth float8[], prediction float8[]) (
+    SFUNC = @extschema@.ldl_score_focused_transfn,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = @extschema@.ldl_score_finalfn,
+    COMBINEFUNC = @extschema@.ldl_score_combinefn,
+    SERIALFUNC = @extschema@.ldl_score_serialfn,
+    DESERIALFUNC = @extschema@.ldl_score_deserialfn,
+    PARALLEL = SAFE
+);
+
+-- ldl_prediction_stats(prediction): predictions and the means of their
+-- entropy -sum p ln p, variance (1/L) sum (p - 1/L)^2 and largest value.
+CREATE TYPE @extschema@.ldl_prediction_summary AS (
+    n bigint, mean_entropy float8, mean_variance float8, mean_max float8
+);
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_transfn(internal, float8[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_combinefn(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_combinefn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_serialfn(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_serialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_deserialfn(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_deserialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_finalfn(internal)
+RETURNS @extschema@.ldl_prediction_summary
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.ldl_prediction_stats(prediction float8[]) (
+    SFUNC = @extschema@.ldl_prediction_stats_transfn,
+    STYPE = internal,
+    SSPACE = 32,
+    FINALFUNC = @extschema@.ldl_prediction_stats_finalfn,
+    COMBINEFUNC = @extschema@.ldl_prediction_stats_combinefn,
+    SERIALFUNC = @extschema@.ldl_prediction_stats_serialfn,
+    DESERIALFUNC = @extschema@.ldl_prediction_stats_deserialfn,
+    PARALLEL = SAFE
+);

@@ -24,6 +24,23 @@ extern int32_t uaknn_metrics_standard_count(void);
 extern int32_t uaknn_metrics_standard(const double *truth, int32_t truth_length,
 									  const double *prediction, int32_t prediction_length,
 									  double *out, int32_t capacity, uaknn_error *error);
+/* ldl_score's values since 0.2.0: the standard six, then top1. */
+extern int32_t uaknn_metrics_score_count(void);
+extern int32_t uaknn_metrics_score(const double *truth, int32_t truth_length,
+								   const double *prediction, int32_t prediction_length,
+								   double *out, int32_t capacity, uaknn_error *error);
+/* Focused evaluation (G2); has_threshold false: the default threshold. */
+extern int32_t uaknn_metric_focused(int32_t kind, const double *truth, int32_t truth_length,
+									const double *prediction, int32_t prediction_length,
+									bool has_threshold, double threshold,
+									double *result, uaknn_error *error);
+extern int32_t uaknn_metrics_score_focused(const double *truth, int32_t truth_length,
+										   const double *prediction, int32_t prediction_length,
+										   bool has_threshold, double threshold,
+										   double *out, int32_t capacity, uaknn_error *error);
+/* One prediction's entropy, variance and largest value (G4). */
+extern int32_t uaknn_prediction_stats(const double *prediction, int32_t length,
+									  double *out, int32_t capacity, uaknn_error *error);
 
 /* Parameters (by the SQL names of a function's arguments), options, samples. */
 extern int32_t uaknn_parameter_lookup(const char *name, int32_t length);
