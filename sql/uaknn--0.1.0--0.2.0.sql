@@ -350,6 +350,134 @@ DROP FUNCTION @extschema@.uaknn_sample_error(float8[], float8[], integer, intege
 -- The neighbour family (NEIGHBOURS.md)
 ------------------------------------------------------------------------------
 
+-- Row weights (F2.1): the model option weight_column names a numeric column
+-- of the model's table; each row's value (finite, >= 0) weights it in
+-- kernel kNN and AA-kNN, and a row of weight 0 never serves as a neighbour.
+
+-- NULL for a valid row weight (finite, >= 0), else what is wrong with it.
+CREATE FUNCTION @extschema@.uaknn_weight_error(weight float8)
+RETURNS text
+AS 'MODULE_PATHNAME', 'uaknn_weight_error'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Checks a model's weight column (NULL: none): it exists, is of a numeric
+-- type, and every row's value is a valid weight (the first bad one named by
+-- its key).
+CREATE FUNCTION @extschema@.uaknn_check_weight_column(source regclass, key_column name, weight_column text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    weight_type pg_catalog.regtype;
+    bad record;
+    found_rows bigint;
+BEGIN
+    IF weight_column IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT a.atttypid::pg_catalog.regtype INTO weight_type
+    FROM pg_catalog.pg_attribute a
+    WHERE a.attrelid OPERATOR(pg_catalog.=) source AND a.attname OPERATOR(pg_catalog.=) weight_column
+      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'weight column "%" of table % does not exist', weight_column, source
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF weight_type OPERATOR(pg_catalog.<>) ALL (ARRAY['smallint', 'integer', 'bigint', 'real', 'double precision',
+                                                     'numeric']::pg_catalog.regtype[]) THEN
+        RAISE EXCEPTION 'weight column "%" of table % is of type %, not a numeric type', weight_column, source, weight_type
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'A weight column is smallint, integer, bigint, real, double precision or numeric.';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT %1$I AS k, @extschema@.uaknn_weight_error(%2$I::pg_catalog.float8) AS error
+                    FROM ONLY %3$s WHERE @extschema@.uaknn_weight_error(%2$I::pg_catalog.float8) IS NOT NULL
+                    ORDER BY %1$I LIMIT 1', key_column, weight_column, source)
+        INTO bad;
+    GET DIAGNOSTICS found_rows = ROW_COUNT;
+    IF found_rows OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'row % of table % is not a valid sample', coalesce(bad.k::text, 'with a NULL key'), source
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = bad.error OPERATOR(pg_catalog.||) ' (column "' OPERATOR(pg_catalog.||) weight_column
+                           OPERATOR(pg_catalog.||) '")';
+    END IF;
+END $$;
+
+-- Creates a model's change trigger: an UPDATE of its key, features, labels
+-- or weight column, a DELETE or a TRUNCATE makes caches reload. replace:
+-- drops the existing one first (only if there is one).
+CREATE FUNCTION @extschema@.uaknn_install_change_trigger(model_id bigint, source regclass, key_column name,
+    features_column name, labels_column name, weight_column text, replace boolean)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    trigger_name text := 'uaknn_' OPERATOR(pg_catalog.||) model_id OPERATOR(pg_catalog.||) '_change';
+BEGIN
+    IF replace THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) source
+                       AND t.tgname OPERATOR(pg_catalog.=) trigger_name) THEN
+            RETURN;
+        END IF;
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, source);
+    END IF;
+    -- An UPDATE of other columns changes no sample.
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER UPDATE OF %I, %I, %I%s OR DELETE OR TRUNCATE ON %s
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
+                   trigger_name, key_column, features_column, labels_column,
+                   CASE WHEN weight_column IS NULL THEN ''
+                        ELSE pg_catalog.format(', %I', weight_column) END,
+                   source, model_id);
+END $$;
+
+-- Installs the triggers that keep a model valid and current on its table
+-- (the change trigger also watches the weight column).
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_install_triggers(model_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m @extschema@.uaknn_model;
+BEGIN
+    SELECT * INTO STRICT m FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) model_id;
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %s FOR EACH ROW
+                    EXECUTE FUNCTION @extschema@.uaknn_validate_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_validate', m.source, m.id);
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS uaknn_new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_insert', m.source, m.id);
+    PERFORM @extschema@.uaknn_install_change_trigger(m.id, m.source, m.key_column, m.features_column,
+        m.labels_column, m.options OPERATOR(pg_catalog.->>) 'weight_column', false);
+END $$;
+
+-- Catalog rows written directly (not through uaknn_create_model) get the
+-- checks that do not need the table's rows: a plain table, valid options.
+-- A weight column, when the options name a new one, is checked with its
+-- values, and the change trigger is made to watch it.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_model_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    weight text := NEW.options OPERATOR(pg_catalog.->>) 'weight_column';
+BEGIN
+    IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) IS DISTINCT FROM 'r' THEN
+        RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
+    END IF;
+    PERFORM @extschema@.uaknn_check_options(NEW.options);
+    IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+        PERFORM @extschema@.uaknn_check_weight_column(NEW.source, NEW.key_column, weight);
+    ELSIF weight IS DISTINCT FROM (OLD.options OPERATOR(pg_catalog.->>) 'weight_column') THEN
+        PERFORM @extschema@.uaknn_check_weight_column(NEW.source, NEW.key_column, weight);
+        PERFORM @extschema@.uaknn_install_change_trigger(NEW.id, NEW.source, NEW.key_column, NEW.features_column,
+            NEW.labels_column, weight, true);
+    END IF;
+    RETURN NEW;
+END $$;
+
 -- Scoring: top-label accuracy (F4.2), focused scores (G2), prediction
 -- statistics (G4). ldl_metric(truth, prediction, 'top1') is 1 when the top
 -- labels agree (ties to the lowest label), else 0; its mean is accuracy.

@@ -62,7 +62,7 @@ extern int32_t uaknn_cache_configure(int64_t model_id, const char *options, int3
 									 const char *tuned, int32_t tuned_length, uaknn_error *error);
 extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
 							   const double *features, const double *labels,
-							   uaknn_error *error);
+							   const double *weights, uaknn_error *error);
 extern void uaknn_cache_drop(int64_t model_id);
 extern void uaknn_cache_unload(int64_t model_id);
 extern bool uaknn_cache_stats(int64_t model_id, int64_t *rows, int64_t *bytes);
@@ -80,5 +80,10 @@ extern int32_t uaknn_cache_explain(int64_t model_id, const double *query, int32_
 								   int32_t capacity, int32_t *count, uaknn_error *error);
 extern int32_t uaknn_cache_prototype(int64_t model_id, int32_t label, int64_t *keys,
 									 int32_t capacity, int32_t *count, uaknn_error *error);
+
+/* Row weights (F2.1): the column a model's options name, and one weight's check. */
+extern int32_t uaknn_options_weight_column(const char *options, int32_t length, char *column,
+										   int32_t capacity, uaknn_error *error);
+extern int32_t uaknn_weight_check(double weight, uaknn_error *error);
 
 #endif							/* UAKNN_BRIDGE_H */
