@@ -569,3 +569,81 @@ CREATE AGGREGATE @extschema@.ldl_prediction_stats(prediction float8[]) (
     DESERIALFUNC = @extschema@.ldl_prediction_stats_deserialfn,
     PARALLEL = SAFE
 );
+
+-- Model diagnostics. Like uaknn_predict: STABLE, PARALLEL RESTRICTED, the
+-- caller's SELECT on the model's table checked on every call, cancel
+-- honoured. Arguments left NULL take the model's options where they are
+-- prediction parameters (k, bandwidth, bandwidth_rule, bandwidth_scale,
+-- method), else the defaults of the reference.
+
+-- The confidence of a prediction (F2.2): g(x) = the mean of
+-- exp(-||x - x_i||^2 / 2s^2) over the k nearest rows, in (0, 1]. The rule
+-- defaults to fixed with a bandwidth, else median; kth is refused.
+CREATE FUNCTION @extschema@.uaknn_confidence(model text, features float8[], k integer DEFAULT NULL,
+    bandwidth float8 DEFAULT NULL, bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'uaknn_confidence'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Rows most likely mislabelled (F3.1): each row's labels against the
+-- prediction of its neighbours without it (k 15, method aaknn by default),
+-- score = ldl_metric(labels, neighbour_labels, score) (1 - value for
+-- similarities; kl by default), in rank order.
+CREATE FUNCTION @extschema@.uaknn_label_noise(model text, k integer DEFAULT NULL, method text DEFAULT NULL,
+    score text DEFAULT NULL, bandwidth float8 DEFAULT NULL, bandwidth_rule text DEFAULT NULL,
+    bandwidth_scale float8 DEFAULT NULL,
+    OUT key bigint, OUT labels float8[], OUT neighbour_labels float8[], OUT score float8, OUT rank bigint,
+    OUT top_label integer, OUT neighbour_top_label integer, OUT disagrees boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_label_noise'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Rare labels and their nearest frequent labels (F4.1): per label its
+-- supports, its split (empty, few, medium, many) and its k nearest labels
+-- by centroid; evaluate adds leave-one-out top-1 recall and MAE with the
+-- model's own method.
+CREATE FUNCTION @extschema@.uaknn_label_support(model text DEFAULT 'default', few_below integer DEFAULT NULL,
+    many_above integer DEFAULT NULL, support text DEFAULT NULL, k integer DEFAULT NULL,
+    distance text DEFAULT NULL, evaluate boolean DEFAULT NULL,
+    OUT label integer, OUT rows_top bigint, OUT prototype_size bigint, OUT soft_support float8, OUT split text,
+    OUT neighbours integer[], OUT distances float8[], OUT mean_distance float8,
+    OUT loo_top1_recall float8, OUT loo_mae float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_label_support'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- The split of truth's top label (F4.2), to group scores by:
+-- GROUP BY uaknn_label_split('m', truth).
+CREATE FUNCTION @extschema@.uaknn_label_split(model text, truth float8[], few_below integer DEFAULT NULL,
+    many_above integer DEFAULT NULL, support text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'uaknn_label_split'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Which rows' kernel predictions depend on the row with key, and how much
+-- (F2.3): r, the first-order change delta = r (d_key - d_j), and the
+-- predictions at x_j with and without the row, by r descending.
+CREATE FUNCTION @extschema@.uaknn_influence(model text, key bigint, k integer DEFAULT NULL,
+    bandwidth float8 DEFAULT NULL, bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL,
+    OUT key bigint, OUT r float8, OUT delta float8[], OUT prediction float8[], OUT prediction_without float8[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_influence'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Recall@K of top labels (F2.5): per k, the share of rows with a row of the
+-- same top label among their k nearest others; rows whose top label no
+-- other row has are skipped.
+CREATE FUNCTION @extschema@.uaknn_neighbour_recall(model text, ks integer[] DEFAULT NULL,
+    distance text DEFAULT NULL,
+    OUT k integer, OUT recall float8, OUT rows bigint, OUT skipped bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_neighbour_recall'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- How UAKNN's prototypes overlap (G11): rows in 0, 1, 2 and 3 or more
+-- prototypes ('0', '1', '2', '3+').
+CREATE FUNCTION @extschema@.uaknn_prototype_overlap(model text DEFAULT 'default',
+    OUT memberships text, OUT rows bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_prototype_overlap'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;

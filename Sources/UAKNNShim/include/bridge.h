@@ -81,9 +81,49 @@ extern int32_t uaknn_cache_explain(int64_t model_id, const double *query, int32_
 extern int32_t uaknn_cache_prototype(int64_t model_id, int32_t label, int64_t *keys,
 									 int32_t capacity, int32_t *count, uaknn_error *error);
 
-/* Row weights (F2.1): the column a model's options name, and one weight's check. */
+/*
+ * The neighbour family (NEIGHBOURS.md). Set-returning ones compute a result
+ * the bridge keeps (count = its rows), fetched with uaknn_result_*_row and
+ * freed with uaknn_result_clear.
+ */
 extern int32_t uaknn_options_weight_column(const char *options, int32_t length, char *column,
 										   int32_t capacity, uaknn_error *error);
 extern int32_t uaknn_weight_check(double weight, uaknn_error *error);
+extern int32_t uaknn_cache_confidence(int64_t model_id, const double *query, int32_t n,
+									  const uaknn_arg *args, int32_t nargs, double *result,
+									  uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern int32_t uaknn_cache_label_noise(int64_t model_id, const uaknn_arg *args, int32_t nargs,
+									   int32_t kind, uaknn_interrupt_fn interrupted, int64_t *count,
+									   uaknn_error *error);
+extern int32_t uaknn_result_noise_row(int64_t index, uaknn_noise_row *row, double *labels,
+									  double *neighbour_labels, int32_t capacity, uaknn_error *error);
+extern int32_t uaknn_cache_label_support(int64_t model_id, const uaknn_optional_int *few_below,
+										 const uaknn_optional_int *many_above,
+										 const char *support, int32_t support_length,
+										 const uaknn_optional_int *k,
+										 const char *distance, int32_t distance_length, bool evaluate,
+										 uaknn_interrupt_fn interrupted, int64_t *count,
+										 uaknn_error *error);
+extern int32_t uaknn_result_support_row(int64_t index, uaknn_support_row *row, int32_t *neighbours,
+										double *distances, int32_t capacity, uaknn_error *error);
+extern int32_t uaknn_cache_label_split(int64_t model_id, const double *truth, int32_t length,
+									   const uaknn_optional_int *few_below,
+									   const uaknn_optional_int *many_above,
+									   const char *support, int32_t support_length,
+									   char *split, int32_t capacity,
+									   uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern int32_t uaknn_cache_influence(int64_t model_id, int64_t key, const uaknn_arg *args, int32_t nargs,
+									 uaknn_interrupt_fn interrupted, int64_t *count, uaknn_error *error);
+extern int32_t uaknn_result_influence_row(int64_t index, uaknn_influence_row *row, double *delta,
+										  double *prediction, double *without, int32_t capacity,
+										  uaknn_error *error);
+extern int32_t uaknn_cache_neighbour_recall(int64_t model_id, const int32_t *ks, int32_t nks,
+											const char *distance, int32_t distance_length,
+											uaknn_interrupt_fn interrupted, int64_t *count,
+											uaknn_error *error);
+extern int32_t uaknn_result_recall_row(int64_t index, uaknn_recall_row *row, uaknn_error *error);
+extern int32_t uaknn_cache_prototype_overlap(int64_t model_id, uaknn_overlap_counts *counts,
+											 uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern void uaknn_result_clear(void);
 
 #endif							/* UAKNN_BRIDGE_H */
