@@ -54,6 +54,14 @@ SELECT bool_and(uaknn_predict('unit_spaced', ARRAY[q], method => 'kernel', k => 
                 = uaknn_predict('unit_spaced', ARRAY[q], method => 'kernel', k => 0, bandwidth => 1)) AS "k 0: median 0.5 x 2 = fixed s=1"
 FROM unnest('{-1,0.3,1.5,2.9,7}'::float8[]) q;
 
+-- d_med is kept per model contents: an INSERT brings a new one. With x = 10,
+-- 20, 40 added, the second-nearest distances are (2, 1, 1, 2, 8, 17, 30): d_med 2.
+INSERT INTO unit_spaced VALUES (5, '{10}', '{0.5,0.5}'), (6, '{20}', '{0.5,0.5}'), (7, '{40}', '{0.5,0.5}');
+SELECT uaknn_predict('unit_spaced', '{0.4}', method => 'kernel', k => 2, bandwidth_rule => 'median', bandwidth_scale => 0.5)
+       = uaknn_predict('unit_spaced', '{0.4}', method => 'kernel', k => 2, bandwidth => 1) AS "after INSERT: 0.5 x d_med 2 = fixed s=1",
+       (SELECT last_load FROM uaknn_cache_info() WHERE model = 'unit_spaced') AS load;
+DELETE FROM unit_spaced WHERE id > 4;
+
 -- Every output is a distribution (sums to 1, values in [0, 1]).
 SELECT bool_and(abs(s - 1) < 1e-12 AND lo >= 0 AND hi <= 1) AS "all distributions", count(*) AS predictions
 FROM (SELECT (SELECT sum(x) FROM unnest(p) x) AS s, (SELECT min(x) FROM unnest(p) x) AS lo,
