@@ -149,24 +149,32 @@ uaknn_label_noise(PG_FUNCTION_ARGS)
 	neighbour = label_buffer(model);
 	raise_clearing(uaknn_cache_label_noise(model->id, args.items, args.count, kind, uaknn_interrupt_pending,
 										   &count, &error), &error);
-	for (int64 i = 0; i < count; i++)
+	/* The bridge keeps the result until cleared, whatever happens while fetching. */
+	PG_TRY();
 	{
-		uaknn_noise_row row;
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		for (int64 i = 0; i < count; i++)
+		{
+			uaknn_noise_row row;
+			Datum		values[8];
+			bool		nulls[8] = {0};
 
-		raise_clearing(uaknn_result_noise_row(i, &row, labels, neighbour, model->l, &error), &error);
-		values[0] = Int64GetDatum(row.key);
-		values[1] = PointerGetDatum(uaknn_make_float8_array(labels, model->l));
-		values[2] = PointerGetDatum(uaknn_make_float8_array(neighbour, model->l));
-		values[3] = Float8GetDatum(row.score);
-		values[4] = Int64GetDatum(row.rank);
-		values[5] = Int32GetDatum(row.top_label + 1);
-		values[6] = Int32GetDatum(row.neighbour_top_label + 1);
-		values[7] = BoolGetDatum(row.disagrees);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			raise_clearing(uaknn_result_noise_row(i, &row, labels, neighbour, model->l, &error), &error);
+			values[0] = Int64GetDatum(row.key);
+			values[1] = PointerGetDatum(uaknn_make_float8_array(labels, model->l));
+			values[2] = PointerGetDatum(uaknn_make_float8_array(neighbour, model->l));
+			values[3] = Float8GetDatum(row.score);
+			values[4] = Int64GetDatum(row.rank);
+			values[5] = Int32GetDatum(row.top_label + 1);
+			values[6] = Int32GetDatum(row.neighbour_top_label + 1);
+			values[7] = BoolGetDatum(row.disagrees);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	}
-	uaknn_result_clear();
+	PG_FINALLY();
+	{
+		uaknn_result_clear();
+	}
+	PG_END_TRY();
 	return (Datum) 0;
 }
 
@@ -211,36 +219,44 @@ uaknn_label_support(PG_FUNCTION_ARGS)
 	raise_clearing(uaknn_cache_label_support(model->id, &few_below, &many_above, support, support_length, &k,
 											 distance, distance_length, evaluate, uaknn_interrupt_pending,
 											 &count, &error), &error);
-	for (int64 i = 0; i < count; i++)
+	/* The bridge keeps the result until cleared, whatever happens while fetching. */
+	PG_TRY();
 	{
-		uaknn_support_row row;
-		Datum		values[10];
-		bool		nulls[10] = {0};
-
-		raise_clearing(uaknn_result_support_row(i, &row, neighbours, distances, capacity, &error), &error);
-		values[0] = Int32GetDatum(row.label + 1);
-		values[1] = Int64GetDatum(row.rows_top);
-		values[2] = Int64GetDatum(row.prototype_size);
-		values[3] = Float8GetDatum(row.soft_support);
-		values[4] = CStringGetTextDatum(row.split);
-		if (row.neighbour_count < 0)
-			nulls[5] = nulls[6] = true;
-		else
+		for (int64 i = 0; i < count; i++)
 		{
-			for (int32 j = 0; j < row.neighbour_count; j++)
-				neighbours[j] += 1; /* SQL labels are 1-based */
-			values[5] = int4_array(neighbours, row.neighbour_count);
-			values[6] = PointerGetDatum(uaknn_make_float8_array(distances, row.neighbour_count));
+			uaknn_support_row row;
+			Datum		values[10];
+			bool		nulls[10] = {0};
+
+			raise_clearing(uaknn_result_support_row(i, &row, neighbours, distances, capacity, &error), &error);
+			values[0] = Int32GetDatum(row.label + 1);
+			values[1] = Int64GetDatum(row.rows_top);
+			values[2] = Int64GetDatum(row.prototype_size);
+			values[3] = Float8GetDatum(row.soft_support);
+			values[4] = CStringGetTextDatum(row.split);
+			if (row.neighbour_count < 0)
+				nulls[5] = nulls[6] = true;
+			else
+			{
+				for (int32 j = 0; j < row.neighbour_count; j++)
+					neighbours[j] += 1; /* SQL labels are 1-based */
+				values[5] = int4_array(neighbours, row.neighbour_count);
+				values[6] = PointerGetDatum(uaknn_make_float8_array(distances, row.neighbour_count));
+			}
+			values[7] = Float8GetDatum(row.mean_distance);
+			nulls[7] = !row.has_mean_distance;
+			values[8] = Float8GetDatum(row.loo_top1_recall);
+			nulls[8] = !row.has_loo_top1_recall;
+			values[9] = Float8GetDatum(row.loo_mae);
+			nulls[9] = !row.has_loo_mae;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
-		values[7] = Float8GetDatum(row.mean_distance);
-		nulls[7] = !row.has_mean_distance;
-		values[8] = Float8GetDatum(row.loo_top1_recall);
-		nulls[8] = !row.has_loo_top1_recall;
-		values[9] = Float8GetDatum(row.loo_mae);
-		nulls[9] = !row.has_loo_mae;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	uaknn_result_clear();
+	PG_FINALLY();
+	{
+		uaknn_result_clear();
+	}
+	PG_END_TRY();
 	return (Datum) 0;
 }
 
@@ -300,24 +316,32 @@ uaknn_influence(PG_FUNCTION_ARGS)
 	without = label_buffer(model);
 	raise_clearing(uaknn_cache_influence(model->id, PG_GETARG_INT64(1), args.items, args.count,
 										 uaknn_interrupt_pending, &count, &error), &error);
-	for (int64 i = 0; i < count; i++)
+	/* The bridge keeps the result until cleared, whatever happens while fetching. */
+	PG_TRY();
 	{
-		uaknn_influence_row row;
-		Datum		values[5];
-		bool		nulls[5] = {0};
+		for (int64 i = 0; i < count; i++)
+		{
+			uaknn_influence_row row;
+			Datum		values[5];
+			bool		nulls[5] = {0};
 
-		raise_clearing(uaknn_result_influence_row(i, &row, delta, prediction, without, model->l, &error), &error);
-		values[0] = Int64GetDatum(row.key);
-		values[1] = Float8GetDatum(row.r);
-		values[2] = PointerGetDatum(uaknn_make_float8_array(delta, model->l));
-		values[3] = PointerGetDatum(uaknn_make_float8_array(prediction, model->l));
-		if (row.has_prediction_without)
-			values[4] = PointerGetDatum(uaknn_make_float8_array(without, model->l));
-		else
-			nulls[4] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			raise_clearing(uaknn_result_influence_row(i, &row, delta, prediction, without, model->l, &error), &error);
+			values[0] = Int64GetDatum(row.key);
+			values[1] = Float8GetDatum(row.r);
+			values[2] = PointerGetDatum(uaknn_make_float8_array(delta, model->l));
+			values[3] = PointerGetDatum(uaknn_make_float8_array(prediction, model->l));
+			if (row.has_prediction_without)
+				values[4] = PointerGetDatum(uaknn_make_float8_array(without, model->l));
+			else
+				nulls[4] = true;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	}
-	uaknn_result_clear();
+	PG_FINALLY();
+	{
+		uaknn_result_clear();
+	}
+	PG_END_TRY();
 	return (Datum) 0;
 }
 
@@ -359,21 +383,29 @@ uaknn_neighbour_recall(PG_FUNCTION_ARGS)
 	distance = optional_text(fcinfo, 2, &distance_length);
 	raise_clearing(uaknn_cache_neighbour_recall(model->id, ks, nks, distance, distance_length,
 												uaknn_interrupt_pending, &count, &error), &error);
-	for (int64 i = 0; i < count; i++)
+	/* The bridge keeps the result until cleared, whatever happens while fetching. */
+	PG_TRY();
 	{
-		uaknn_recall_row row;
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		for (int64 i = 0; i < count; i++)
+		{
+			uaknn_recall_row row;
+			Datum		values[4];
+			bool		nulls[4] = {0};
 
-		raise_clearing(uaknn_result_recall_row(i, &row, &error), &error);
-		values[0] = Int32GetDatum(row.k);
-		values[1] = Float8GetDatum(row.recall);
-		nulls[1] = !row.has_recall;
-		values[2] = Int64GetDatum(row.rows);
-		values[3] = Int64GetDatum(row.skipped);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			raise_clearing(uaknn_result_recall_row(i, &row, &error), &error);
+			values[0] = Int32GetDatum(row.k);
+			values[1] = Float8GetDatum(row.recall);
+			nulls[1] = !row.has_recall;
+			values[2] = Int64GetDatum(row.rows);
+			values[3] = Int64GetDatum(row.skipped);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	}
-	uaknn_result_clear();
+	PG_FINALLY();
+	{
+		uaknn_result_clear();
+	}
+	PG_END_TRY();
 	return (Datum) 0;
 }
 
