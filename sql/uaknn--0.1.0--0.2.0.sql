@@ -87,29 +87,6 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'uaknn_sample_error'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
--- Installs the triggers that keep a model valid and current on its table.
-CREATE OR REPLACE FUNCTION @extschema@.uaknn_install_triggers(model_id bigint)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    m @extschema@.uaknn_model;
-BEGIN
-    SELECT * INTO STRICT m FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) model_id;
-    EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %s FOR EACH ROW
-                    EXECUTE FUNCTION @extschema@.uaknn_validate_trigger(%s)',
-                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_validate', m.source, m.id);
-    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS uaknn_new_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
-                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_insert', m.source, m.id);
-    -- An UPDATE of other columns changes no sample.
-    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER UPDATE OF %I, %I, %I OR DELETE OR TRUNCATE ON %s
-                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
-                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_change',
-                   m.key_column, m.features_column, m.labels_column, m.source, m.id);
-END $$;
-
 -- Registers a model over a table: checks the columns, validates every row
 -- (refusing, with the first offending key, a row that is not a valid
 -- sample) and installs the triggers that keep it valid and current.
@@ -252,27 +229,6 @@ RETURNS bigint
 AS 'MODULE_PATHNAME', 'uaknn_row_count'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
--- Catalog rows written directly (not through uaknn_create_model) get the
--- checks that do not need the table's rows: a plain table, not temporary
--- (dropped at the end of its session without an event trigger, it would
--- leave the row naming an oid that another relation may get), valid options.
--- Predictions check the columns' types before every load.
-CREATE OR REPLACE FUNCTION @extschema@.uaknn_model_check()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) IS DISTINCT FROM 'r' THEN
-        RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
-    END IF;
-    IF (SELECT relpersistence FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) OPERATOR(pg_catalog.=) 't' THEN
-        RAISE EXCEPTION 'table % is temporary', NEW.source USING ERRCODE = 'feature_not_supported';
-    END IF;
-    PERFORM @extschema@.uaknn_check_options(NEW.options);
-    RETURN NEW;
-END $$;
-
 -- When a source table is dropped, its models go with it. In C and not
 -- SECURITY DEFINER: it reads pg_event_trigger_dropped_objects() and deletes
 -- the models' catalog rows without running SQL over them. On every command
@@ -372,3 +328,311 @@ LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 
 -- 0.1.0's check of a sample without the model's options.
 DROP FUNCTION @extschema@.uaknn_sample_error(float8[], float8[], integer, integer);
+
+------------------------------------------------------------------------------
+-- The neighbour family (NEIGHBOURS.md)
+------------------------------------------------------------------------------
+
+-- Row weights (F2.1): the model option weight_column names a numeric column
+-- of the model's table; each row's value (finite, >= 0) weights it in
+-- kernel kNN and AA-kNN, and a row of weight 0 never serves as a neighbour.
+
+-- NULL for a valid row weight (finite, >= 0), else what is wrong with it.
+CREATE FUNCTION @extschema@.uaknn_weight_error(weight float8)
+RETURNS text
+AS 'MODULE_PATHNAME', 'uaknn_weight_error'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Checks a model's weight column (NULL: none): it exists, is of a numeric
+-- type, and every row's value is a valid weight (the first bad one named by
+-- its key).
+CREATE FUNCTION @extschema@.uaknn_check_weight_column(source regclass, key_column name, weight_column text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    weight_type pg_catalog.regtype;
+    bad record;
+    found_rows bigint;
+BEGIN
+    IF weight_column IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT a.atttypid::pg_catalog.regtype INTO weight_type
+    FROM pg_catalog.pg_attribute a
+    WHERE a.attrelid OPERATOR(pg_catalog.=) source AND a.attname OPERATOR(pg_catalog.=) weight_column
+      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'weight column "%" of table % does not exist', weight_column, source
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF weight_type OPERATOR(pg_catalog.<>) ALL (ARRAY['smallint', 'integer', 'bigint', 'real', 'double precision',
+                                                     'numeric']::pg_catalog.regtype[]) THEN
+        RAISE EXCEPTION 'weight column "%" of table % is of type %, not a numeric type', weight_column, source, weight_type
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'A weight column is smallint, integer, bigint, real, double precision or numeric.';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT %1$I AS k, @extschema@.uaknn_weight_error(%2$I::pg_catalog.float8) AS error
+                    FROM ONLY %3$s WHERE @extschema@.uaknn_weight_error(%2$I::pg_catalog.float8) IS NOT NULL
+                    ORDER BY %1$I LIMIT 1', key_column, weight_column, source)
+        INTO bad;
+    GET DIAGNOSTICS found_rows = ROW_COUNT;
+    IF found_rows OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'row % of table % is not a valid sample', coalesce(bad.k::text, 'with a NULL key'), source
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = bad.error OPERATOR(pg_catalog.||) ' (column "' OPERATOR(pg_catalog.||) weight_column
+                           OPERATOR(pg_catalog.||) '")';
+    END IF;
+END $$;
+
+-- Creates a model's change trigger: an UPDATE of its key, features, labels
+-- or weight column, a DELETE or a TRUNCATE makes caches reload. replace:
+-- drops the existing one first (only if there is one).
+CREATE FUNCTION @extschema@.uaknn_install_change_trigger(model_id bigint, source regclass, key_column name,
+    features_column name, labels_column name, weight_column text, replace boolean)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    trigger_name text := 'uaknn_' OPERATOR(pg_catalog.||) model_id OPERATOR(pg_catalog.||) '_change';
+BEGIN
+    IF replace THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) source
+                       AND t.tgname OPERATOR(pg_catalog.=) trigger_name) THEN
+            RETURN;
+        END IF;
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, source);
+    END IF;
+    -- An UPDATE of other columns changes no sample.
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER UPDATE OF %I, %I, %I%s OR DELETE OR TRUNCATE ON %s
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
+                   trigger_name, key_column, features_column, labels_column,
+                   CASE WHEN weight_column IS NULL THEN ''
+                        ELSE pg_catalog.format(', %I', weight_column) END,
+                   source, model_id);
+END $$;
+
+-- Installs the triggers that keep a model valid and current on its table
+-- (the change trigger also watches the weight column).
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_install_triggers(model_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m @extschema@.uaknn_model;
+BEGIN
+    SELECT * INTO STRICT m FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) model_id;
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %s FOR EACH ROW
+                    EXECUTE FUNCTION @extschema@.uaknn_validate_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_validate', m.source, m.id);
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS uaknn_new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.uaknn_change_trigger(%s)',
+                   'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_insert', m.source, m.id);
+    PERFORM @extschema@.uaknn_install_change_trigger(m.id, m.source, m.key_column, m.features_column,
+        m.labels_column, m.options OPERATOR(pg_catalog.->>) 'weight_column', false);
+END $$;
+
+-- Catalog rows written directly (not through uaknn_create_model) get the
+-- checks that do not need the table's rows: a plain table, not temporary
+-- (dropped at the end of its session without an event trigger, it would
+-- leave the row naming an oid that another relation may get), valid
+-- options. A weight column, when the options name a new one, is checked
+-- with its values, and the change trigger is made to watch it. Predictions
+-- check the columns' types before every load.
+CREATE OR REPLACE FUNCTION @extschema@.uaknn_model_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    weight text := NEW.options OPERATOR(pg_catalog.->>) 'weight_column';
+BEGIN
+    IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) IS DISTINCT FROM 'r' THEN
+        RAISE EXCEPTION '% is not a plain table', NEW.source USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF (SELECT relpersistence FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) NEW.source) OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION 'table % is temporary', NEW.source USING ERRCODE = 'feature_not_supported';
+    END IF;
+    PERFORM @extschema@.uaknn_check_options(NEW.options);
+    IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+        PERFORM @extschema@.uaknn_check_weight_column(NEW.source, NEW.key_column, weight);
+    ELSIF weight IS DISTINCT FROM (OLD.options OPERATOR(pg_catalog.->>) 'weight_column') THEN
+        PERFORM @extschema@.uaknn_check_weight_column(NEW.source, NEW.key_column, weight);
+        PERFORM @extschema@.uaknn_install_change_trigger(NEW.id, NEW.source, NEW.key_column, NEW.features_column,
+            NEW.labels_column, weight, true);
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- Scoring: top-label accuracy (F4.2), focused scores (G2), prediction
+-- statistics (G4). ldl_metric(truth, prediction, 'top1') is 1 when the top
+-- labels agree (ties to the lowest label), else 0; its mean is accuracy.
+ALTER FUNCTION @extschema@.ldl_metric_kinds() ROWS 12;
+-- ldl_score's mean of top1. (SSPACE stays 56, a planner hint: recreating
+-- the aggregate would drop the users' views that call it.)
+ALTER TYPE @extschema@.ldl_scores ADD ATTRIBUTE top1 float8;
+
+-- The metric of the focused pair: the positions where truth exceeds
+-- threshold (NULL: 0.014, just below 1/68), each vector normalized with
+-- Softmax* of base 2. NULL truth, prediction or kind: NULL.
+CREATE FUNCTION @extschema@.ldl_metric_focused(truth float8[], prediction float8[], kind text,
+    threshold float8 DEFAULT NULL)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'ldl_metric_focused'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_score_focused_transfn(internal, float8[], float8[], float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_score_focused_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_score_focused_transfn(internal, float8[], float8[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_score_focused_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- ldl_score of the focused pairs (rows, the six means, top1).
+CREATE AGGREGATE @extschema@.ldl_score_focused(truth float8[], prediction float8[], threshold float8) (
+    SFUNC = @extschema@.ldl_score_focused_transfn,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = @extschema@.ldl_score_finalfn,
+    COMBINEFUNC = @extschema@.ldl_score_combinefn,
+    SERIALFUNC = @extschema@.ldl_score_serialfn,
+    DESERIALFUNC = @extschema@.ldl_score_deserialfn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE @extschema@.ldl_score_focused(truth float8[], prediction float8[]) (
+    SFUNC = @extschema@.ldl_score_focused_transfn,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = @extschema@.ldl_score_finalfn,
+    COMBINEFUNC = @extschema@.ldl_score_combinefn,
+    SERIALFUNC = @extschema@.ldl_score_serialfn,
+    DESERIALFUNC = @extschema@.ldl_score_deserialfn,
+    PARALLEL = SAFE
+);
+
+-- ldl_prediction_stats(prediction): predictions and the means of their
+-- entropy -sum p ln p, variance (1/L) sum (p - 1/L)^2 and largest value.
+CREATE TYPE @extschema@.ldl_prediction_summary AS (
+    n bigint, mean_entropy float8, mean_variance float8, mean_max float8
+);
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_transfn(internal, float8[])
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_combinefn(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_combinefn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_serialfn(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_serialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_deserialfn(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_deserialfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.ldl_prediction_stats_finalfn(internal)
+RETURNS @extschema@.ldl_prediction_summary
+AS 'MODULE_PATHNAME', 'ldl_prediction_stats_finalfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE @extschema@.ldl_prediction_stats(prediction float8[]) (
+    SFUNC = @extschema@.ldl_prediction_stats_transfn,
+    STYPE = internal,
+    SSPACE = 32,
+    FINALFUNC = @extschema@.ldl_prediction_stats_finalfn,
+    COMBINEFUNC = @extschema@.ldl_prediction_stats_combinefn,
+    SERIALFUNC = @extschema@.ldl_prediction_stats_serialfn,
+    DESERIALFUNC = @extschema@.ldl_prediction_stats_deserialfn,
+    PARALLEL = SAFE
+);
+
+-- Model diagnostics. Like uaknn_predict: STABLE, PARALLEL RESTRICTED, the
+-- caller's SELECT on the model's table checked on every call, cancel
+-- honoured. Arguments left NULL take the model's options where they are
+-- prediction parameters (k, bandwidth, bandwidth_rule, bandwidth_scale,
+-- method), else the defaults of the reference.
+
+-- The confidence of a prediction (F2.2): g(x) = the mean of
+-- exp(-||x - x_i||^2 / 2s^2) over the k nearest rows, in (0, 1]. The rule
+-- defaults to fixed with a bandwidth, else median; kth is refused.
+CREATE FUNCTION @extschema@.uaknn_confidence(model text, features float8[], k integer DEFAULT NULL,
+    bandwidth float8 DEFAULT NULL, bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'uaknn_confidence'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Rows most likely mislabelled (F3.1): each row's labels against the
+-- prediction of its neighbours without it (k 15, method aaknn by default),
+-- score = ldl_metric(labels, neighbour_labels, score) (1 - value for
+-- similarities; kl by default), in rank order.
+CREATE FUNCTION @extschema@.uaknn_label_noise(model text, k integer DEFAULT NULL, method text DEFAULT NULL,
+    score text DEFAULT NULL, bandwidth float8 DEFAULT NULL, bandwidth_rule text DEFAULT NULL,
+    bandwidth_scale float8 DEFAULT NULL,
+    OUT key bigint, OUT labels float8[], OUT neighbour_labels float8[], OUT score float8, OUT rank bigint,
+    OUT top_label integer, OUT neighbour_top_label integer, OUT disagrees boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_label_noise'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Rare labels and their nearest frequent labels (F4.1): per label its
+-- supports, its split (empty, few, medium, many) and its k nearest labels
+-- by centroid; evaluate adds leave-one-out top-1 recall and MAE with the
+-- model's own method.
+CREATE FUNCTION @extschema@.uaknn_label_support(model text DEFAULT 'default', few_below integer DEFAULT NULL,
+    many_above integer DEFAULT NULL, support text DEFAULT NULL, k integer DEFAULT NULL,
+    distance text DEFAULT NULL, evaluate boolean DEFAULT NULL,
+    OUT label integer, OUT rows_top bigint, OUT prototype_size bigint, OUT soft_support float8, OUT split text,
+    OUT neighbours integer[], OUT distances float8[], OUT mean_distance float8,
+    OUT loo_top1_recall float8, OUT loo_mae float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_label_support'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- The split of truth's top label (F4.2), to group scores by:
+-- GROUP BY uaknn_label_split('m', truth).
+CREATE FUNCTION @extschema@.uaknn_label_split(model text, truth float8[], few_below integer DEFAULT NULL,
+    many_above integer DEFAULT NULL, support text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'uaknn_label_split'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Which rows' kernel predictions depend on the row with key, and how much
+-- (F2.3): r, the first-order change delta = r (d_key - d_j), and the
+-- predictions at x_j with and without the row, by r descending.
+CREATE FUNCTION @extschema@.uaknn_influence(model text, key bigint, k integer DEFAULT NULL,
+    bandwidth float8 DEFAULT NULL, bandwidth_rule text DEFAULT NULL, bandwidth_scale float8 DEFAULT NULL,
+    OUT key bigint, OUT r float8, OUT delta float8[], OUT prediction float8[], OUT prediction_without float8[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_influence'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Recall@K of top labels (F2.5): per k, the share of rows with a row of the
+-- same top label among their k nearest others; rows whose top label no
+-- other row has are skipped.
+CREATE FUNCTION @extschema@.uaknn_neighbour_recall(model text, ks integer[] DEFAULT NULL,
+    distance text DEFAULT NULL,
+    OUT k integer, OUT recall float8, OUT rows bigint, OUT skipped bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_neighbour_recall'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- How UAKNN's prototypes overlap (G11): rows in 0, 1, 2 and 3 or more
+-- prototypes ('0', '1', '2', '3+').
+CREATE FUNCTION @extschema@.uaknn_prototype_overlap(model text DEFAULT 'default',
+    OUT memberships text, OUT rows bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_prototype_overlap'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;

@@ -96,3 +96,25 @@ extension Model {
         return rows
     }
 }
+
+extension LabelNoise {
+    /// The methods a label-noise report runs (the SQL `method` argument).
+    public static let methodNames = ["aaknn", "kernel", "uaknn", "wuaknn"]
+
+    /// The method of a SQL call: the model's options (UAKNN's parameters,
+    /// `softmax_base`, the kernel's bandwidth) overlaid by the call's
+    /// arguments, except that `method` and `k` default to `aaknn` and 15
+    /// (`defaultK`), not to the model's: the report asks the neighbourhood,
+    /// whatever the model predicts with.
+    ///
+    /// - Throws: `.invalidParameter` for a method other than `methodNames`, or
+    ///   as `Settings.method()`.
+    public static func method(options: Settings, call: Settings) throws(LDLError) -> Method {
+        var c = call
+        if c.text("method") == nil { try c.set("method", .text(methodNames[0])) }
+        if c.integer("k") == nil { try c.set("k", .integer(Int64(defaultK))) }
+        let name = c.text("method") ?? methodNames[0]
+        _ = try method(named: name)  // one of the four, or the error that lists them
+        return try options.removing(["members", "weights"]).overlaid(by: c).method()
+    }
+}

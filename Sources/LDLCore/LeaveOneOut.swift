@@ -27,16 +27,25 @@ extension Model {
     }
 
     /// The leave-one-out predictions in storage order, `count x labelCount`.
+    /// The last set is kept (`NeighbourCache.leaveOneOut`) until the next
+    /// `add` or a call with another method.
     func leaveOneOut(method: Method, isCancelled: () -> Bool) throws(LDLError) -> [Double] {
         try method.validate()
         guard count >= 2 else {
             throw LDLError.invalid("model has \(count) rows, expected at least 2 for leave-one-out")
         }
         try checkCanPredict(method)
+        if let cached = neighbourCache.leaveOneOut, cached.method == method,
+            cached.predictions.count == count * labelCount
+        {
+            return cached.predictions
+        }
+        neighbourCache.leaveOneOut = nil  // free the previous set before computing the next
         var out = [Double](repeating: 0, count: count * labelCount)
         try out.withUnsafeMutableBufferPointer { (o) throws(LDLError) in
             try leaveOneOut(method, into: o, isCancelled: isCancelled)
         }
+        neighbourCache.leaveOneOut = (method, out)
         return out
     }
 

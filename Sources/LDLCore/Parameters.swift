@@ -161,6 +161,11 @@ extension Parameter {
             Parameter(
                 name: "label_tolerance", type: .float8, scope: .model, methods: [], range: .atLeast(0),
                 defaultText: plain(LabelPolicy.defaultTolerance), summary: "how far from 1 a label row's sum may be"),
+            Parameter(
+                name: "weight_column", type: .text, scope: .model, methods: ["aaknn", "kernel"], range: .any,
+                defaultText: "none",
+                summary: "a numeric column of the model's table weighting each row (finite, >= 0; "
+                    + "a row of weight 0 never serves as a neighbour)"),
         ]
     }()
 

@@ -15,7 +15,8 @@ extension Model {
         return i < weights.count ? weights[i] : nil
     }
 
-    static func checkWeight(_ w: Double) throws(LDLError) {
+    /// A row weight: finite and >= 0 (the validation trigger checks with this).
+    public static func checkWeight(_ w: Double) throws(LDLError) {
         guard w.isFinite, w >= 0 else {
             throw LDLError.invalid("weight is \(w), expected a finite number of at least 0")
         }

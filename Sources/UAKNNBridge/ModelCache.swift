@@ -117,11 +117,12 @@ public func uaknn_cache_configure(
     }
 }
 
-/// Adds `count` rows: `keys[count]`, `features[count * N]`, `labels[count * L]`.
+/// Adds `count` rows: `keys[count]`, `features[count * N]`, `labels[count * L]`,
+/// and `weights[count]` (NULL: the model has no weight column).
 @_cdecl("uaknn_cache_add")
 public func uaknn_cache_add(
     _ id: Int64, _ count: Int32, _ keys: UnsafePointer<Int64>?,
-    _ features: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ features: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?, _ weights: UnsafePointer<Double>?,
     _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
@@ -139,6 +140,7 @@ public func uaknn_cache_add(
             keys: UnsafeBufferPointer(start: keys, count: rows),
             features: try buffer(features, Int32(nf), name: "features"),
             labels: try buffer(labels, Int32(nl), name: "labels"),
+            weights: weights.map { UnsafeBufferPointer(start: $0, count: rows) },
             isCancelled: { false })
     }
 }

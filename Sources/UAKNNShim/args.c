@@ -34,14 +34,18 @@ typedef struct ArgLayout
 {
 	Oid			fn_oid;
 	int			first;
+	uint64		skip;
 	int			count;
 	int32	   *parameter;
 	Oid		   *type;
 } ArgLayout;
 
-/* Reads the argument names of the called function once per call site. */
+/*
+ * Reads the argument names of the called function once per call site;
+ * positions in `skip` (bit i: argument i) are the caller's own, not parameters.
+ */
 static ArgLayout *
-arg_layout(FunctionCallInfo fcinfo, int first)
+arg_layout(FunctionCallInfo fcinfo, int first, uint64 skip)
 {
 	ArgLayout  *layout = (ArgLayout *) fcinfo->flinfo->fn_extra;
 	HeapTuple	proc;
@@ -51,7 +55,8 @@ arg_layout(FunctionCallInfo fcinfo, int first)
 	int			nargs;
 	MemoryContext old;
 
-	if (layout != NULL && layout->fn_oid == fcinfo->flinfo->fn_oid && layout->first == first)
+	if (layout != NULL && layout->fn_oid == fcinfo->flinfo->fn_oid && layout->first == first &&
+		layout->skip == skip)
 		return layout;
 	proc = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
 	if (!HeapTupleIsValid(proc))
@@ -63,6 +68,7 @@ arg_layout(FunctionCallInfo fcinfo, int first)
 	layout = palloc0(sizeof(ArgLayout));
 	layout->fn_oid = fcinfo->flinfo->fn_oid;
 	layout->first = first;
+	layout->skip = skip;
 	layout->parameter = palloc(sizeof(int32) * Max(nargs, 1));
 	layout->type = palloc(sizeof(Oid) * Max(nargs, 1));
 	/* Input arguments in call order; those before `first` are not parameters. */
@@ -75,7 +81,7 @@ arg_layout(FunctionCallInfo fcinfo, int first)
 		layout->type[pos] = types[i];
 		layout->parameter[pos] = -1;
 		layout->count++;
-		if (pos < first)
+		if (pos < first || (pos < 64 && (skip & ((uint64) 1 << pos))))
 			continue;
 		if (names == NULL || names[i] == NULL || names[i][0] == '\0')
 			elog(ERROR, "uaknn: argument %d of function %u has no name", i + 1, fcinfo->flinfo->fn_oid);
@@ -153,7 +159,17 @@ convert(FunctionCallInfo fcinfo, int i, Oid type, uaknn_arg *arg)
 CallArgs
 uaknn_call_args(FunctionCallInfo fcinfo, int first)
 {
-	ArgLayout  *layout = arg_layout(fcinfo, first);
+	return uaknn_call_args_except(fcinfo, first, 0);
+}
+
+/*
+ * As uaknn_call_args, leaving out the positions in `skip` (bit i: argument
+ * i), arguments the caller reads itself (a function's own, not parameters).
+ */
+CallArgs
+uaknn_call_args_except(FunctionCallInfo fcinfo, int first, uint64 skip)
+{
+	ArgLayout  *layout = arg_layout(fcinfo, first, skip);
 	CallArgs	result = {NULL, 0};
 
 	result.items = palloc0(sizeof(uaknn_arg) * Max(layout->count, 1));
@@ -161,7 +177,7 @@ uaknn_call_args(FunctionCallInfo fcinfo, int first)
 	{
 		uaknn_arg  *arg;
 
-		if (PG_ARGISNULL(i))
+		if (PG_ARGISNULL(i) || layout->parameter[i] < 0)
 			continue;
 		arg = &result.items[result.count++];
 		arg->parameter = layout->parameter[i];

@@ -140,6 +140,21 @@ uaknn_model_row_by_id(int64 id, Snapshot snapshot, ModelRow *row)
 	return read_row(uaknn_catalog()->model_by_id, &key, snapshot, row);
 }
 
+/*
+ * The weight column a model's options (JSON text) name, palloc'd, or NULL
+ * when they name none; 22023 for a name no column could have.
+ */
+char *
+uaknn_options_weight(const char *options)
+{
+	char		column[NAMEDATALEN];
+	uaknn_error error;
+
+	uaknn_raise_if_failed(uaknn_options_weight_column(options, (int32) strlen(options), column,
+													  sizeof(column), &error), &error);
+	return column[0] ? pstrdup(column) : NULL;
+}
+
 static Snapshot
 current_snapshot(void)
 {
@@ -255,6 +270,7 @@ drop_entry(ModelEntry *e)
 	replace_string(&e->key_column, NULL);
 	replace_string(&e->features_column, NULL);
 	replace_string(&e->labels_column, NULL);
+	replace_string(&e->weight_column, NULL);
 	pfree(e->name);
 	pfree(e);
 }
@@ -345,9 +361,18 @@ static void
 take_row(ModelEntry *e, const ModelRow *row)
 {
 	uaknn_error error;
+	char	   *weight = uaknn_options_weight(row->options);
 
 	if (e->id != row->id)
 		forget(e);				/* another model under this name */
+	/* Another weight column: other rows' weights, and other load plans. */
+	if ((weight == NULL) != (e->weight_column == NULL) ||
+		(weight != NULL && strcmp(weight, e->weight_column) != 0))
+	{
+		uaknn_model_unload(e);
+		uaknn_model_forget_plans(e);
+		replace_string(&e->weight_column, weight);
+	}
 	e->id = row->id;
 	e->source = row->source;
 	replace_string(&e->key_column, row->key_column);

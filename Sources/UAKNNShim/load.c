@@ -87,17 +87,19 @@ uaknn_model_track_relation(ModelEntry *e)
 /*
  * ONLY: inheritance children are not the model's (no triggers track them).
  * Casts and the key comparison are named by schema, so the caller's
- * search_path plays no part.
+ * search_path plays no part. A model with a weight column reads it fourth.
  */
 static SPIPlanPtr
 prepare_load(ModelEntry *e, bool by_keys)
 {
 	char	   *relation = relation_name(e);
 	char	   *sql = psprintf("SELECT CAST(%s AS pg_catalog.int8), CAST(%s AS pg_catalog.float8[]), "
-							   "CAST(%s AS pg_catalog.float8[]) FROM ONLY %s%s",
+							   "CAST(%s AS pg_catalog.float8[])%s FROM ONLY %s%s",
 							   quote_identifier(e->key_column),
 							   quote_identifier(e->features_column),
 							   quote_identifier(e->labels_column),
+							   e->weight_column ? psprintf(", CAST(%s AS pg_catalog.float8)",
+														   quote_identifier(e->weight_column)) : "",
 							   relation,
 							   by_keys ? psprintf(" WHERE %s OPERATOR(pg_catalog.=) ANY ($1)",
 												  quote_identifier(e->key_column)) : "");
@@ -117,7 +119,7 @@ prepare_load(ModelEntry *e, bool by_keys)
 static double
 row_bytes(const ModelEntry *e, double rows)
 {
-	return rows * ((double) e->n + e->l + 3) * sizeof(double);
+	return rows * ((double) e->n + e->l + 3 + (e->weight_column ? 1 : 0)) * sizeof(double);
 }
 
 /*
@@ -196,6 +198,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 	int64	   *keys = palloc(sizeof(int64) * batch_rows);
 	double	   *features = palloc(sizeof(double) * (Size) e->n * batch_rows);
 	double	   *labels = palloc(sizeof(double) * (Size) e->l * batch_rows);
+	double	   *weights = e->weight_column ? palloc(sizeof(double) * batch_rows) : NULL;
 	bool		ok = true;
 	/* Detoasted arrays of one batch live here, freed after it. */
 	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "uaknn load batch",
@@ -244,11 +247,25 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 			keys[i] = DatumGetInt64(key);
 			memcpy(features + i * e->n, fv, sizeof(double) * e->n);
 			memcpy(labels + i * e->l, lv, sizeof(double) * e->l);
+			if (weights)
+			{
+				bool		null_weight;
+				Datum		w = SPI_getbinval(tuple, desc, 4, &null_weight);
+
+				if (null_weight)
+					ereport(ERROR,
+							(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+							 errmsg("row " INT64_FORMAT " of table \"%s\" has a NULL weight",
+									DatumGetInt64(key), get_rel_name(e->source)),
+							 errdetail("Model \"%s\" reads its weights from column \"%s\".",
+									   e->name, e->weight_column)));
+				weights[i] = DatumGetFloat8(w);
+			}
 		}
 		MemoryContextSwitchTo(outer);
 		MemoryContextReset(batch);
 		make_room(e, count);
-		if (uaknn_cache_add(e->id, (int32) count, keys, features, labels, error) != UAKNN_OK)
+		if (uaknn_cache_add(e->id, (int32) count, keys, features, labels, weights, error) != UAKNN_OK)
 		{
 			ok = false;
 			break;
@@ -261,6 +278,8 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 	pfree(keys);
 	pfree(features);
 	pfree(labels);
+	if (weights)
+		pfree(weights);
 	return ok;
 }
 

@@ -1,7 +1,7 @@
 /*
  * metrics.c
- *     ldl_metric(), ldl_metrics() and ldl_metric_kinds(): scoring one pair
- *     of label distributions in SQL.
+ *     ldl_metric(), ldl_metrics(), ldl_metric_kinds() and
+ *     ldl_metric_focused(): scoring one pair of label distributions in SQL.
  */
 #include "postgres.h"
 
@@ -15,6 +15,7 @@
 PG_FUNCTION_INFO_V1(ldl_metric);
 PG_FUNCTION_INFO_V1(ldl_metrics);
 PG_FUNCTION_INFO_V1(ldl_metric_kinds);
+PG_FUNCTION_INFO_V1(ldl_metric_focused);
 
 /*
  * The kind's index, cached in fn_extra: a query scoring many rows with the
@@ -119,4 +120,31 @@ ldl_metric_kinds(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * ldl_metric_focused(truth, prediction, kind, threshold): the metric of the
+ * focused pair (G2); NULL truth, prediction or kind gives NULL, a NULL
+ * threshold the default (0.014).
+ */
+Datum
+ldl_metric_focused(PG_FUNCTION_ARGS)
+{
+	int32		kind;
+	int			n_truth,
+				n_prediction;
+	const double *a,
+			   *b;
+	bool		has_threshold = PG_NARGS() > 3 && !PG_ARGISNULL(3);
+	double		result = 0;
+	uaknn_error error;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	kind = lookup_kind(fcinfo, PG_GETARG_TEXT_PP(2));
+	a = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(0), "truth", &n_truth);
+	b = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(1), "prediction", &n_prediction);
+	uaknn_raise_if_failed(uaknn_metric_focused(kind, a, n_truth, b, n_prediction, has_threshold,
+											   has_threshold ? PG_GETARG_FLOAT8(3) : 0, &result, &error), &error);
+	PG_RETURN_FLOAT8(result);
 }

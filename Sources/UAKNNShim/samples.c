@@ -3,7 +3,9 @@
  *     Keeping a model's table valid: uaknn_validate_trigger() rejects, at
  *     INSERT or UPDATE, a row that is not a valid sample for its model, and
  *     uaknn_sample_error() lets uaknn_create_model() check existing rows.
- *     Both apply the model's label options (tolerance, normalization).
+ *     Both apply the model's label options (tolerance, normalization);
+ *     with a weight_column option the trigger checks the row's weight too,
+ *     and uaknn_weight_error() lets the catalog check a table's weights.
  */
 #include "postgres.h"
 
@@ -25,6 +27,7 @@
 
 PG_FUNCTION_INFO_V1(uaknn_sample_error);
 PG_FUNCTION_INFO_V1(uaknn_validate_trigger);
+PG_FUNCTION_INFO_V1(uaknn_weight_error);
 
 /*
  * What is wrong with a sample for a model of n features and l labels (-1:
@@ -102,6 +105,29 @@ column_of(Relation rel, const char *column, const char *model, Oid type1, Oid ty
 	return attnum;
 }
 
+/* The attribute number of a model's weight column, of a numeric type. */
+static int
+weight_column_of(Relation rel, const char *column, const char *model)
+{
+	AttrNumber	attnum = get_attnum(RelationGetRelid(rel), column);
+	Oid			type;
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("weight column \"%s\" of model \"%s\" is missing from table \"%s\"",
+						column, model, RelationGetRelationName(rel))));
+	type = TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid;
+	if (type != INT2OID && type != INT4OID && type != INT8OID && type != FLOAT4OID &&
+		type != FLOAT8OID && type != NUMERICOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("weight column \"%s\" of table \"%s\" is of type %s, which model \"%s\" cannot read",
+						column, RelationGetRelationName(rel), format_type_be(type), model),
+				 errhint("A weight column is of a numeric type: smallint, integer, bigint, real, double precision or numeric.")));
+	return attnum;
+}
+
 /*
  * The model a uaknn trigger serves (its argument is the model's id), read in
  * `snapshot`, with the positions of its columns in the trigger's table and
@@ -128,6 +154,11 @@ uaknn_trigger_model(TriggerData *trigdata, Snapshot snapshot, TriggerModel *out)
 									 FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
 	out->labels_attnum = column_of(rel, out->row.labels_column, out->row.name,
 								   FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
+	{
+		char	   *weight = uaknn_options_weight(out->row.options);
+
+		out->weight_attnum = weight ? weight_column_of(rel, weight, out->row.name) : 0;
+	}
 	return true;
 }
 
@@ -152,6 +183,48 @@ validation_state(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = state;
 	return state;
+}
+
+/* A weight column's value as a float8 (numeric converted, NaN and overflow as PostgreSQL casts them). */
+static double
+weight_value(Datum value, Oid type)
+{
+	switch (type)
+	{
+		case INT2OID:
+			return DatumGetInt16(value);
+		case INT4OID:
+			return DatumGetInt32(value);
+		case INT8OID:
+			return (double) DatumGetInt64(value);
+		case FLOAT4OID:
+			return DatumGetFloat4(value);
+		case NUMERICOID:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
+		default:
+			return DatumGetFloat8(value);
+	}
+}
+
+/* What is wrong with a row's weight (negative, not finite), or NULL; raises 22004 for a NULL one. */
+static char *
+weight_problem(HeapTuple tuple, TupleDesc desc, const TriggerModel *m)
+{
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, m->weight_attnum, desc, &isnull);
+	uaknn_error error;
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a sample of model \"%s\" must have a weight", m->row.name),
+				 errdetail("The weight (column \"%s\") of the new row is NULL.",
+						   NameStr(TupleDescAttr(desc, m->weight_attnum - 1)->attname))));
+	if (uaknn_weight_check(weight_value(value, TupleDescAttr(desc, m->weight_attnum - 1)->atttypid),
+						   &error) != UAKNN_OK)
+		return psprintf("%s (column \"%s\")", error.message,
+						NameStr(TupleDescAttr(desc, m->weight_attnum - 1)->attname));
+	return NULL;
 }
 
 /* BEFORE INSERT OR UPDATE, FOR EACH ROW; the argument is the model's id. */
@@ -199,6 +272,8 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 	feature_array = DatumGetArrayTypeP(features);
 	label_array = DatumGetArrayTypeP(labels);
 	problem = sample_problem(feature_array, label_array, m->row.n, m->row.l, m->row.options, &hint);
+	if (problem == NULL && m->weight_attnum > 0)
+		problem = weight_problem(tuple, desc, m);
 	if (problem != NULL)
 	{
 		Oid			key_type = TupleDescAttr(desc, m->key_attnum - 1)->atttypid;
@@ -226,4 +301,20 @@ uaknn_validate_trigger(PG_FUNCTION_ARGS)
 	if ((Pointer) label_array != DatumGetPointer(labels))
 		pfree(label_array);
 	return PointerGetDatum(tuple);
+}
+
+/*
+ * uaknn_weight_error(weight): NULL for a valid row weight (finite, >= 0),
+ * else what is wrong with it (a NULL weight included).
+ */
+Datum
+uaknn_weight_error(PG_FUNCTION_ARGS)
+{
+	uaknn_error error;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_TEXT_P(cstring_to_text("weight is NULL, expected a finite number of at least 0"));
+	if (uaknn_weight_check(PG_GETARG_FLOAT8(0), &error) != UAKNN_OK)
+		PG_RETURN_TEXT_P(cstring_to_text(error.message));
+	PG_RETURN_NULL();
 }

@@ -1,8 +1,14 @@
 /*
  * score.c
  *     The ldl_score(truth, prediction) aggregate: the row count and the mean
- *     of each standard metric. Its state is a small fixed struct, so that it
- *     can be combined and serialized for parallel aggregation.
+ *     of each standard metric and, since 0.2.0, of top1 (top-label
+ *     accuracy); and ldl_score_focused(truth, prediction[, threshold]), the
+ *     same of the focused pairs (G2). The state is a small fixed struct, so
+ *     that it can be combined and serialized for parallel aggregation.
+ *
+ * The final function fills the columns the installed ldl_scores type has:
+ * with 0.1.0's SQL (n and the six, before ALTER EXTENSION UPDATE) this
+ * library leaves top1 out.
  */
 #include "postgres.h"
 
@@ -19,11 +25,15 @@ PG_FUNCTION_INFO_V1(ldl_score_combinefn);
 PG_FUNCTION_INFO_V1(ldl_score_serialfn);
 PG_FUNCTION_INFO_V1(ldl_score_deserialfn);
 PG_FUNCTION_INFO_V1(ldl_score_finalfn);
+PG_FUNCTION_INFO_V1(ldl_score_focused_transfn);
+
+/* The standard six, then top1 (the bridge's uaknn_metrics_score order). */
+#define SCORED_METRICS (STANDARD_METRICS + 1)
 
 typedef struct ScoreState
 {
 	int64		n;
-	double		sums[STANDARD_METRICS];
+	double		sums[SCORED_METRICS];
 } ScoreState;
 
 static ScoreState *
@@ -43,7 +53,7 @@ Datum
 ldl_score_transfn(PG_FUNCTION_ARGS)
 {
 	ScoreState *state = PG_ARGISNULL(0) ? new_state(fcinfo) : (ScoreState *) PG_GETARG_POINTER(0);
-	double		values[STANDARD_METRICS];
+	double		values[SCORED_METRICS];
 	int			n_truth,
 				n_prediction;
 	const double *a,
@@ -55,10 +65,41 @@ ldl_score_transfn(PG_FUNCTION_ARGS)
 
 	a = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(1), "truth", &n_truth);
 	b = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(2), "prediction", &n_prediction);
-	uaknn_raise_if_failed(uaknn_metrics_standard(a, n_truth, b, n_prediction, values, STANDARD_METRICS, &error), &error);
+	uaknn_raise_if_failed(uaknn_metrics_score(a, n_truth, b, n_prediction, values, SCORED_METRICS, &error), &error);
 
 	state->n++;
-	for (int i = 0; i < STANDARD_METRICS; i++)
+	for (int i = 0; i < SCORED_METRICS; i++)
+		state->sums[i] += values[i];
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * Adds one focused pair (threshold NULL or absent: the default); a row
+ * where either array is NULL is skipped.
+ */
+Datum
+ldl_score_focused_transfn(PG_FUNCTION_ARGS)
+{
+	ScoreState *state = PG_ARGISNULL(0) ? new_state(fcinfo) : (ScoreState *) PG_GETARG_POINTER(0);
+	double		values[SCORED_METRICS];
+	int			n_truth,
+				n_prediction;
+	const double *a,
+			   *b;
+	bool		has_threshold = PG_NARGS() > 3 && !PG_ARGISNULL(3);
+	uaknn_error error;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+
+	a = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(1), "truth", &n_truth);
+	b = uaknn_float8_view(PG_GETARG_ARRAYTYPE_P(2), "prediction", &n_prediction);
+	uaknn_raise_if_failed(uaknn_metrics_score_focused(a, n_truth, b, n_prediction, has_threshold,
+													  has_threshold ? PG_GETARG_FLOAT8(3) : 0,
+													  values, SCORED_METRICS, &error), &error);
+
+	state->n++;
+	for (int i = 0; i < SCORED_METRICS; i++)
 		state->sums[i] += values[i];
 	PG_RETURN_POINTER(state);
 }
@@ -78,7 +119,7 @@ ldl_score_combinefn(PG_FUNCTION_ARGS)
 	if (left == NULL)
 		left = new_state(fcinfo);
 	left->n += right->n;
-	for (int i = 0; i < STANDARD_METRICS; i++)
+	for (int i = 0; i < SCORED_METRICS; i++)
 		left->sums[i] += right->sums[i];
 	PG_RETURN_POINTER(left);
 }
@@ -91,7 +132,7 @@ ldl_score_serialfn(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendint64(&buf, state->n);
-	for (int i = 0; i < STANDARD_METRICS; i++)
+	for (int i = 0; i < SCORED_METRICS; i++)
 		pq_sendfloat8(&buf, state->sums[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -106,29 +147,39 @@ ldl_score_deserialfn(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendBinaryStringInfo(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	state->n = pq_getmsgint64(&buf);
-	for (int i = 0; i < STANDARD_METRICS; i++)
+	for (int i = 0; i < SCORED_METRICS; i++)
 		state->sums[i] = pq_getmsgfloat8(&buf);
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(state);
 }
 
-/* (n, means...); with no rows scored, n = 0 and the means are NULL. */
+/*
+ * (n, means...) as the installed ldl_scores type has them: n, the six, and
+ * top1 when the type has that column (0.2.0); with no rows scored, n = 0
+ * and the means are NULL.
+ */
 Datum
 ldl_score_finalfn(PG_FUNCTION_ARGS)
 {
 	ScoreState *state = PG_ARGISNULL(0) ? NULL : (ScoreState *) PG_GETARG_POINTER(0);
-	Datum		datums[1 + STANDARD_METRICS];
-	bool		nulls[1 + STANDARD_METRICS];
+	Datum		datums[1 + SCORED_METRICS];
+	bool		nulls[1 + SCORED_METRICS];
 	TupleDesc	desc;
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ldl_score must return a record")));
+	if (desc->natts != 1 + STANDARD_METRICS && desc->natts != 1 + SCORED_METRICS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("ldl_scores has %d columns, expected %d or %d", desc->natts,
+						1 + STANDARD_METRICS, 1 + SCORED_METRICS),
+				 errhint("ALTER EXTENSION uaknn UPDATE brings the type to this library's version.")));
 
 	datums[0] = Int64GetDatum(state ? state->n : 0);
 	nulls[0] = false;
-	for (int i = 0; i < STANDARD_METRICS; i++)
+	for (int i = 0; i < desc->natts - 1; i++)
 	{
 		nulls[i + 1] = state == NULL || state->n == 0;
 		datums[i + 1] = nulls[i + 1] ? (Datum) 0 : Float8GetDatum(state->sums[i] / state->n);

@@ -114,6 +114,24 @@ import Testing
         expectError(.notReady, "every prototype empty without key 1") { _ = try lone.labelNoise(method: .uaknn()) }
     }
 
+    /// The last leave-one-out set is kept per model contents: asked again it
+    /// is the same; after an `add` (what an INSERT does to a cached model) it
+    /// is that of the new contents, as a fresh model's.
+    @Test func leaveOneOutCacheFollowsTheContents() throws {
+        let m = try Self.model()
+        let first = try m.labelNoise(method: .aaknn(k: 2))
+        #expect(try m.labelNoise(method: .aaknn(k: 2)) == first, "asked again")
+        #expect(try m.labelNoise(method: .aaknn(k: 3)) != first, "another method is computed, not taken from the cache")
+        try m.add(key: 5, features: [2.1], labels: [0.1, 0.9])
+        let fresh = try Self.model()
+        try fresh.add(key: 5, features: [2.1], labels: [0.1, 0.9])
+        let after = try m.labelNoise(method: .aaknn(k: 2))
+        #expect(after == (try fresh.labelNoise(method: .aaknn(k: 2))), "after add: the new contents")
+        expectClose(after.first { $0.key == 3 }?.neighbourLabels ?? [], [0.5, 0.5], tolerance: 1e-12, "key 3: keys 5 and 2 now")
+        let support = try m.labelSupport(k: 1, evaluate: .aaknn(k: 2))
+        #expect(support == (try fresh.labelSupport(k: 1, evaluate: .aaknn(k: 2))))
+    }
+
     /// F3.1's bar: 2,500 rows x 243 features in at most 10 s (release; `UAKNN_BENCH=1`).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["UAKNN_BENCH"] == "1"))
     func leaveOneOutTiming() throws {

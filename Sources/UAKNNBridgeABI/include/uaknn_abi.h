@@ -96,4 +96,73 @@ typedef struct uaknn_explain_row
 	double		w;
 } uaknn_explain_row;
 
+/*
+ * The neighbour family (NEIGHBOURS.md). Set-returning diagnostics run in two
+ * steps: a compute call returns the number of rows and keeps the result in
+ * the bridge; the shim then fetches row by row (arrays into buffers it
+ * passes with their capacity) and clears it.
+ */
+
+/* One row of uaknn_label_noise(); labels and neighbour labels go to buffers. */
+typedef struct uaknn_noise_row
+{
+	int64_t		key;
+	double		score;
+	int64_t		rank;
+	int32_t		top_label;		/* 0-based */
+	int32_t		neighbour_top_label;
+	bool		disagrees;
+} uaknn_noise_row;
+
+/* One label of uaknn_label_support(); neighbours and distances go to buffers. */
+typedef struct uaknn_support_row
+{
+	int32_t		label;			/* 0-based */
+	int64_t		rows_top;
+	int64_t		prototype_size;
+	double		soft_support;
+	char		split[8];		/* empty, few, medium, many */
+	int32_t		neighbour_count;	/* -1: none (an empty label) */
+	bool		has_mean_distance;
+	double		mean_distance;
+	bool		has_loo_top1_recall;
+	double		loo_top1_recall;
+	bool		has_loo_mae;
+	double		loo_mae;
+} uaknn_support_row;
+
+/* One row of uaknn_influence(); delta and the predictions go to buffers. */
+typedef struct uaknn_influence_row
+{
+	int64_t		key;
+	double		r;
+	bool		has_prediction_without;
+} uaknn_influence_row;
+
+/* One k of uaknn_neighbour_recall(). */
+typedef struct uaknn_recall_row
+{
+	int32_t		k;
+	bool		has_recall;
+	double		recall;
+	int64_t		rows;
+	int64_t		skipped;
+} uaknn_recall_row;
+
+/* Rows by the number of prototypes they belong to (0, 1, 2, 3 or more). */
+typedef struct uaknn_overlap_counts
+{
+	int64_t		none;
+	int64_t		one;
+	int64_t		two;
+	int64_t		three_or_more;
+} uaknn_overlap_counts;
+
+/* Optional integer arguments: present = false means the core's default. */
+typedef struct uaknn_optional_int
+{
+	bool		present;
+	int64_t		value;
+} uaknn_optional_int;
+
 #endif							/* UAKNN_ABI_H */

@@ -24,6 +24,23 @@ extern int32_t uaknn_metrics_standard_count(void);
 extern int32_t uaknn_metrics_standard(const double *truth, int32_t truth_length,
 									  const double *prediction, int32_t prediction_length,
 									  double *out, int32_t capacity, uaknn_error *error);
+/* ldl_score's values since 0.2.0: the standard six, then top1. */
+extern int32_t uaknn_metrics_score_count(void);
+extern int32_t uaknn_metrics_score(const double *truth, int32_t truth_length,
+								   const double *prediction, int32_t prediction_length,
+								   double *out, int32_t capacity, uaknn_error *error);
+/* Focused evaluation (G2); has_threshold false: the default threshold. */
+extern int32_t uaknn_metric_focused(int32_t kind, const double *truth, int32_t truth_length,
+									const double *prediction, int32_t prediction_length,
+									bool has_threshold, double threshold,
+									double *result, uaknn_error *error);
+extern int32_t uaknn_metrics_score_focused(const double *truth, int32_t truth_length,
+										   const double *prediction, int32_t prediction_length,
+										   bool has_threshold, double threshold,
+										   double *out, int32_t capacity, uaknn_error *error);
+/* One prediction's entropy, variance and largest value (G4). */
+extern int32_t uaknn_prediction_stats(const double *prediction, int32_t length,
+									  double *out, int32_t capacity, uaknn_error *error);
 
 /* Parameters (by the SQL names of a function's arguments), options, samples. */
 extern int32_t uaknn_parameter_lookup(const char *name, int32_t length);
@@ -45,7 +62,7 @@ extern int32_t uaknn_cache_configure(int64_t model_id, const char *options, int3
 									 const char *tuned, int32_t tuned_length, uaknn_error *error);
 extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
 							   const double *features, const double *labels,
-							   uaknn_error *error);
+							   const double *weights, uaknn_error *error);
 extern void uaknn_cache_drop(int64_t model_id);
 extern void uaknn_cache_unload(int64_t model_id);
 extern bool uaknn_cache_stats(int64_t model_id, int64_t *rows, int64_t *bytes);
@@ -63,5 +80,50 @@ extern int32_t uaknn_cache_explain(int64_t model_id, const double *query, int32_
 								   int32_t capacity, int32_t *count, uaknn_error *error);
 extern int32_t uaknn_cache_prototype(int64_t model_id, int32_t label, int64_t *keys,
 									 int32_t capacity, int32_t *count, uaknn_error *error);
+
+/*
+ * The neighbour family (NEIGHBOURS.md). Set-returning ones compute a result
+ * the bridge keeps (count = its rows), fetched with uaknn_result_*_row and
+ * freed with uaknn_result_clear.
+ */
+extern int32_t uaknn_options_weight_column(const char *options, int32_t length, char *column,
+										   int32_t capacity, uaknn_error *error);
+extern int32_t uaknn_weight_check(double weight, uaknn_error *error);
+extern int32_t uaknn_cache_confidence(int64_t model_id, const double *query, int32_t n,
+									  const uaknn_arg *args, int32_t nargs, double *result,
+									  uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern int32_t uaknn_cache_label_noise(int64_t model_id, const uaknn_arg *args, int32_t nargs,
+									   int32_t kind, uaknn_interrupt_fn interrupted, int64_t *count,
+									   uaknn_error *error);
+extern int32_t uaknn_result_noise_row(int64_t index, uaknn_noise_row *row, double *labels,
+									  double *neighbour_labels, int32_t capacity, uaknn_error *error);
+extern int32_t uaknn_cache_label_support(int64_t model_id, const uaknn_optional_int *few_below,
+										 const uaknn_optional_int *many_above,
+										 const char *support, int32_t support_length,
+										 const uaknn_optional_int *k,
+										 const char *distance, int32_t distance_length, bool evaluate,
+										 uaknn_interrupt_fn interrupted, int64_t *count,
+										 uaknn_error *error);
+extern int32_t uaknn_result_support_row(int64_t index, uaknn_support_row *row, int32_t *neighbours,
+										double *distances, int32_t capacity, uaknn_error *error);
+extern int32_t uaknn_cache_label_split(int64_t model_id, const double *truth, int32_t length,
+									   const uaknn_optional_int *few_below,
+									   const uaknn_optional_int *many_above,
+									   const char *support, int32_t support_length,
+									   char *split, int32_t capacity,
+									   uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern int32_t uaknn_cache_influence(int64_t model_id, int64_t key, const uaknn_arg *args, int32_t nargs,
+									 uaknn_interrupt_fn interrupted, int64_t *count, uaknn_error *error);
+extern int32_t uaknn_result_influence_row(int64_t index, uaknn_influence_row *row, double *delta,
+										  double *prediction, double *without, int32_t capacity,
+										  uaknn_error *error);
+extern int32_t uaknn_cache_neighbour_recall(int64_t model_id, const int32_t *ks, int32_t nks,
+											const char *distance, int32_t distance_length,
+											uaknn_interrupt_fn interrupted, int64_t *count,
+											uaknn_error *error);
+extern int32_t uaknn_result_recall_row(int64_t index, uaknn_recall_row *row, uaknn_error *error);
+extern int32_t uaknn_cache_prototype_overlap(int64_t model_id, uaknn_overlap_counts *counts,
+											 uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern void uaknn_result_clear(void);
 
 #endif							/* UAKNN_BRIDGE_H */

@@ -33,6 +33,7 @@ typedef struct ModelRow
 
 extern bool uaknn_model_row_by_name(const char *name, Snapshot snapshot, ModelRow *row);
 extern bool uaknn_model_row_by_id(int64 id, Snapshot snapshot, ModelRow *row);
+extern char *uaknn_options_weight(const char *options);
 
 /*
  * What a snapshot lets a query see: two snapshots equal in all of this see
@@ -62,9 +63,10 @@ typedef struct ModelEntry
 	char	   *key_column;		/* TopMemoryContext */
 	char	   *features_column;
 	char	   *labels_column;
+	char	   *weight_column;	/* the weight_column option; NULL: none */
 	int32		n;
 	int32		l;
-	SPIPlanPtr	load_all;		/* SELECT key, features, labels FROM source */
+	SPIPlanPtr	load_all;		/* SELECT key, features, labels[, weight] FROM source */
 	SPIPlanPtr	load_keys;		/* ... WHERE key = ANY($1) */
 	char	   *load_relation;	/* the qualified name those plans read */
 

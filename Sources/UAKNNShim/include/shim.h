@@ -32,6 +32,7 @@ typedef struct CallArgs
 } CallArgs;
 
 extern CallArgs uaknn_call_args(FunctionCallInfo fcinfo, int first);
+extern CallArgs uaknn_call_args_except(FunctionCallInfo fcinfo, int first, uint64 skip);
 
 /* uaknn.c: settings */
 extern int	uaknn_max_model_kb;

@@ -18,6 +18,7 @@ typedef struct TriggerModel
 	int			key_attnum;
 	int			features_attnum;
 	int			labels_attnum;
+	int			weight_attnum;	/* the weight_column option's; 0: none */
 } TriggerModel;
 
 extern bool uaknn_trigger_model(TriggerData *trigdata, Snapshot snapshot, TriggerModel *out);

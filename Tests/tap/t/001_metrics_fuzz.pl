@@ -35,7 +35,10 @@ srand(20261129);
 my @atoms = ('0', '1', '0.5', '0.25', 'NULL', 'NaN', 'Infinity', '-Infinity', '-0.1',
 	'1e308', '1e-320', '-0', '3');
 my @kinds = qw(chebyshev clark canberra kl cosine intersection euclidean sorensen
-  squared_chi2 fidelity js KL nope);
+  squared_chi2 fidelity js top1 KL nope);
+# The kinds ldl_metric_kinds() lists are exactly these, top1 last.
+is($primary->safe_psql('postgres', q{SELECT string_agg(kind, ' ') FROM ldl_metric_kinds()}),
+	join(' ', grep { $_ ne 'KL' && $_ ne 'nope' } @kinds), 'ldl_metric_kinds lists every kind, top1 included');
 sub random_array
 {
 	my $shape = int(rand(20));
@@ -49,14 +52,18 @@ sub random_array
 }
 
 my ($answered, $errors) = (0, 0);
-for my $i (1 .. 400)
+for my $i (1 .. 600)
 {
 	my $kind = $kinds[ int(rand(@kinds)) ];
 	my ($a, $b) = (random_array(), random_array());
-	my $q = $i % 3 == 0
+	my $threshold = ('NULL', '0', '0.014', '0.5', '-1', "'NaN'", "'Infinity'", '1e-320')[ int(rand(8)) ];
+	my $q = $i % 6 == 0
 	  ? "SELECT (ldl_score(t, p)).* FROM (VALUES (${a}::float8[], ${b}::float8[])) v(t, p)"
-	  : $i % 3 == 1 ? "SELECT ldl_metric($a, $b, '$kind')"
-	  : "SELECT * FROM ldl_metrics($a, $b)";
+	  : $i % 6 == 1 ? "SELECT ldl_metric($a, $b, '$kind')"
+	  : $i % 6 == 2 ? "SELECT * FROM ldl_metrics($a, $b)"
+	  : $i % 6 == 3 ? "SELECT ldl_metric_focused($a, $b, '$kind', $threshold)"
+	  : $i % 6 == 4 ? "SELECT (ldl_score_focused(t, p, $threshold)).* FROM (VALUES (${a}::float8[], ${b}::float8[])) v(t, p)"
+	  : "SELECT (ldl_prediction_stats(p)).* FROM (VALUES (${a}::float8[]), (${b}::float8[])) v(p)";
 	my ($ret, $out, $err) = $primary->psql('postgres', $q);
 	if ($ret == 0) { $answered++; }
 	elsif ($ret == 3 && $err =~ /ERROR:/) { $errors++; }

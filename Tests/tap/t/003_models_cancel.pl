@@ -121,6 +121,25 @@ my ($rows, $last_load, $insert_ms) = split /\|/,
 is("$rows $last_load", '1000100 incremental', 'insert: 100 rows loaded incrementally');
 note "incremental load of 100 rows: $insert_ms ms; full load: $load_ms ms";
 cmp_ok($insert_ms, '<', $load_ms / 100, 'insert: the incremental load costs under 1% of a full load');
+
+# 6. The neighbour family polls too: statement_timeout interrupts each
+# long diagnostic of the million rows (leave-one-out, d_med, influence,
+# Recall@K), and the backend predicts correctly afterwards.
+$s->query_safe(q{SET statement_timeout = '300ms'});
+for my $call (
+	q{SELECT count(*) FROM uaknn_label_noise('big', k => 5)},
+	q{SELECT count(*) FROM uaknn_label_noise('big', method => 'uaknn')},
+	q{SELECT count(*) FROM uaknn_label_support('big', evaluate => true)},
+	q{SELECT uaknn_confidence('big', (SELECT f FROM big WHERE id = 7))},
+	q{SELECT count(*) FROM uaknn_influence('big', 7, k => 5, bandwidth_rule => 'median')},
+	q{SELECT count(*) FROM uaknn_neighbour_recall('big', '{1,50}')})
+{
+	($out, $err, $elapsed) = timed_query($s, $call);
+	like($err, qr/57014: canceling statement due to statement timeout/, "$call: statement_timeout cancels (57014)");
+	cmp_ok($elapsed, '<', 1.3, "$call: cancelled within a second of the timeout ($elapsed s)");
+}
+$s->query_safe(q{SET statement_timeout = 0});
+is($s->query_safe($predict), $reference, 'neighbour family: the backend predicts correctly afterwards');
 $s->quit;
 
 is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $start_time, 'the postmaster never restarted');

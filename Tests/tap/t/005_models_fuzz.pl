@@ -19,6 +19,9 @@ $node->safe_psql('postgres', q{
 	       CASE i % 3 WHEN 0 THEN '{0.6,0.3,0.1}'::float8[] WHEN 1 THEN '{0.1,0.6,0.3}' ELSE '{0.3,0.1,0.6}' END
 	FROM generate_series(1, 300) i;
 	SELECT uaknn_create_model('m', 'm', 'f', 'l');
+	ALTER TABLE m ADD COLUMN w float8 NOT NULL DEFAULT 1;
+	UPDATE m SET w = (id % 4) / 2.0;
+	SELECT uaknn_create_model('mw', 'm', 'f', 'l', options => '{"weight_column": "w", "method": "kernel", "bandwidth_rule": "median"}');
 	INSERT INTO uaknn_samples (features, labels) SELECT f, l FROM m WHERE id <= 20;
 });
 
@@ -54,15 +57,71 @@ sub parameters
 	push @p, "k => " . pick(@ints) if rand() < 0.4;
 	push @p, "bandwidth => " . pick(@numbers) if rand() < 0.3;
 	push @p, "prototypes => " . pick('true', 'false', 'NULL') if rand() < 0.2;
+	push @p, kernel_parameters() if rand() < 0.3;
 	return @p ? ', ' . join(', ', @p) : '';
 }
 
-my ($answered, $errors) = (0, 0);
-for my $i (1 .. 300)
+# The kernel's bandwidth rules, scale and fallback (F2.1, F2.2).
+sub kernel_parameters
 {
-	my $model = pick("'m'", "'m'", "'default'", "'nope'", "NULL");
+	my @p;
+	push @p, "bandwidth_rule => " . pick("'kth'", "'fixed'", "'median'", "'MEDIAN'", "'x'", 'NULL') if rand() < 0.6;
+	push @p, "bandwidth_scale => " . pick(@numbers) if rand() < 0.4;
+	push @p, "fallback => " . pick("'none'", "'prior'", "'aaknn'", "'uaknn'", "'wuaknn'", "'mix'", 'NULL') if rand() < 0.4;
+	return @p ? join(', ', @p) : "bandwidth_rule => 'median'";
+}
+
+# The arguments of the neighbour family's functions (NULL, bad or fine).
+sub text_of { my $v = pick(@_); return $v eq 'NULL' ? 'NULL' : "'$v'"; }
+sub neighbour_call
+{
+	my ($model) = @_;
+	my $kind = int(rand(8));
+	my $k = "k => " . pick(@ints);
+	my $bw = rand() < 0.5 ? ", bandwidth => " . pick(@numbers) : '';
+	my $kernel = rand() < 0.5 ? ", " . kernel_parameters() : '';
+	$kernel =~ s/, fallback => [^,]*//;
+	if ($kind == 0) { return "SELECT uaknn_confidence($model, " . vector() . "::float8[], $k$bw$kernel)"; }
+	if ($kind == 1)
+	{
+		return "SELECT count(*) FROM uaknn_label_noise($model, $k, method => "
+		  . text_of('aaknn', 'kernel', 'uaknn', 'wuaknn', 'prior', 'x', 'NULL') . ", score => "
+		  . text_of('kl', 'cosine', 'top1', 'js', 'x', 'NULL') . "$bw$kernel)";
+	}
+	if ($kind == 2)
+	{
+		return "SELECT count(*) FROM uaknn_label_support($model, few_below => " . pick(@ints)
+		  . ", many_above => " . pick(@ints) . ", support => " . text_of('top', 'prototype', 'soft', 'x', 'NULL')
+		  . ", k => " . pick(@ints) . ", distance => " . text_of('euclidean', 'cosine', 'x', 'NULL')
+		  . ", evaluate => " . pick('true', 'false', 'NULL') . ")";
+	}
+	if ($kind == 3)
+	{
+		return "SELECT uaknn_label_split($model, " . vector() . "::float8[], few_below => " . pick(@ints)
+		  . ", many_above => " . pick(@ints) . ", support => " . text_of('top', 'soft', 'x', 'NULL') . ")";
+	}
+	if ($kind == 4)
+	{
+		return "SELECT count(*) FROM uaknn_influence($model, " . pick('1', '2', '300', '-1', '0', 'NULL', '9223372036854775807')
+		  . ", $k$bw$kernel)";
+	}
+	if ($kind == 5)
+	{
+		return "SELECT count(*) FROM uaknn_neighbour_recall($model, "
+		  . pick("'{1,2,4}'", "'{}'", "'{0}'", "'{-1,3}'", "'{1,NULL}'", "'{2147483647}'", "'{{1},{2}}'", 'NULL')
+		  . ", " . text_of('euclidean', 'cosine', 'x', 'NULL') . ")";
+	}
+	if ($kind == 6) { return "SELECT count(*) FROM uaknn_prototype_overlap($model)"; }
+	return "SELECT ldl_metric_focused(" . vector() . ", " . vector() . ", "
+	  . text_of('kl', 'top1', 'cosine', 'x', 'NULL') . ", " . pick(@numbers) . ")";
+}
+
+my ($answered, $errors) = (0, 0);
+for my $i (1 .. 420)
+{
+	my $model = pick("'m'", "'m'", "'mw'", "'default'", "'nope'", "NULL");
 	my $q;
-	my $kind = $i % 5;
+	my $kind = $i % 6;
 	if ($kind == 0) { $q = "SELECT uaknn_predict($model, " . vector() . "::float8[]" . parameters() . ")"; }
 	elsif ($kind == 1) { $q = "SELECT uaknn_predict(" . vector() . "::float8[])"; }
 	elsif ($kind == 2)
@@ -72,11 +131,25 @@ for my $i (1 .. 300)
 		$q = "SELECT count(*) FROM uaknn_predict_batch($model, NULL, $m" . parameters() . ")";
 	}
 	elsif ($kind == 3) { $q = "SELECT count(*) FROM uaknn_explain($model, " . vector() . "::float8[])"; }
-	else { $q = "INSERT INTO m VALUES (" . (1000 + $i) . ", " . vector() . ", " . vector() . ")"; }
+	elsif ($kind == 4) { $q = "INSERT INTO m VALUES (" . (1000 + $i) . ", " . vector() . ", " . vector() . ")"; }
+	else { $q = neighbour_call($model); }
 	my ($ret, $out, $err) = $node->psql('postgres', $q);
 	if ($ret == 0) { $answered++; }
 	elsif ($ret == 3 && $err =~ /ERROR:/) { $errors++; }
 	else { fail("unexpected outcome for $q: ret=$ret err=$err"); }
+}
+
+# Weights at random: bad ones refused, good ones predicted with.
+for my $i (1 .. 40)
+{
+	my $q = "UPDATE m SET w = " . pick(@numbers, "'1e-300'", '0', '3') . " WHERE id = " . (1 + int(rand(300)));
+	my ($ret, $out, $err) = $node->psql('postgres', $q);
+	if ($ret == 0) { $answered++; }
+	elsif ($ret == 3 && $err =~ /ERROR:/) { $errors++; }
+	else { fail("unexpected outcome for $q: ret=$ret err=$err"); }
+	($ret, $out, $err) = $node->psql('postgres',
+		"SELECT uaknn_predict('mw', '{0.2,0.3,0.4}', k => " . pick('0', '1', '5', '299') . ")");
+	fail("unexpected outcome of a weighted prediction: ret=$ret err=$err") unless $ret == 0 || ($ret == 3 && $err =~ /ERROR:/);
 }
 ok($answered > 20, "some random calls answered ($answered)");
 ok($errors > 20, "some random calls raised errors ($errors)");
@@ -86,5 +159,7 @@ is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $start_tim
 unlike(slurp_file($node->logfile), qr/terminated by signal/, 'no backend was terminated by a signal');
 is($node->safe_psql('postgres', q{SELECT cardinality(uaknn_predict('m', '{0.2,0.3,0.4}'))}), '3',
 	'the model still predicts');
+is($node->safe_psql('postgres', q{SELECT count(*) > 0 FROM uaknn_label_noise('m', k => 5)}), 't',
+	'the label-noise report still answers');
 $node->stop;
 done_testing();

@@ -63,6 +63,11 @@ $node->safe_psql('postgres', q{INSERT INTO train SELECT * FROM sjaffe WHERE id B
 my $learned = $node->safe_psql('postgres', $predictions);
 isnt($learned, $before, '0.1.0 learns from inserted rows');
 my $models_before = $node->safe_psql('postgres', $models);
+# ldl_score under 0.1.0's SQL with this library: n and the six means, as
+# the installed type has them (top1 comes with the update).
+my $score = q{SELECT (ldl_score(a.labels, b.labels)).* FROM sjaffe a JOIN sjaffe b ON b.id = a.id + 1};
+my $score_before = $node->safe_psql('postgres', $score);
+like($score_before, qr/^212(\|[0-9.e-]+){6}$/, 'ldl_score under 0.1.0: n and six means');
 
 # A session that holds the models across the update.
 my $session = $node->background_psql('postgres');
@@ -72,6 +77,8 @@ $node->safe_psql('postgres', 'ALTER EXTENSION uaknn UPDATE');
 is($node->safe_psql('postgres', q{SELECT extversion FROM pg_extension WHERE extname = 'uaknn'}),
 	$current, "updated to $current");
 is($node->safe_psql('postgres', $models), $models_before, 'models and options are unchanged');
+my $score_after = $node->safe_psql('postgres', $score);
+like($score_after, qr/^\Q$score_before\E\|0\.\d+$/, 'ldl_score after the update: the same, and top1');
 is($node->safe_psql('postgres', $predictions), $learned, 'a new session predicts what 0.1.0 predicted');
 is($session->query_safe($predictions), $learned, 'the session that held the models too');
 
@@ -87,6 +94,17 @@ is($node->safe_psql('postgres', q{SELECT uaknn_predict(features, method => 'aakn
 	't', 'the default model takes named parameters');
 is($node->safe_psql('postgres', q{SELECT round((uaknn_predict('sj', '{1}'::float8[] || array_fill(0::float8, ARRAY[242]), method => 'prior'))[1]::numeric, 12)
 	= (SELECT round(avg(labels[1])::numeric, 12) FROM train)}), 't', 'method prior: the mean distribution');
+# A model of 0.1.0 takes a weight column: weights of 1 predict as none,
+# and an UPDATE of a weight reaches the session's cache.
+$node->safe_psql('postgres', q{
+	ALTER TABLE train ADD COLUMN raters integer NOT NULL DEFAULT 1;
+	UPDATE uaknn_model SET options = '{"method": "aaknn", "k": 3, "weight_column": "raters"}' WHERE name = 'sj_opts'});
+is($session->query_safe($predictions), $after, 'weights of 1 on an updated model predict as none');
+my $weighted = q{SELECT uaknn_predict('sj_opts', features) FROM sjaffe WHERE id = 200};
+my $unweighted = $session->query_safe($weighted);
+$node->safe_psql('postgres', q{UPDATE train SET raters = 0 WHERE id IN (
+	SELECT t.id FROM train t, sjaffe s WHERE s.id = 200 ORDER BY (SELECT sum((x - y) ^ 2) FROM unnest(t.features, s.features) u(x, y)) LIMIT 1)});
+isnt($session->query_safe($weighted), $unweighted, 'a weight set to 0 takes the nearest row out of the prediction');
 $session->quit;
 
 # The updated installation has the objects of a fresh one.
