@@ -32,6 +32,11 @@
 /// in L1 while every query of the block passes over them; the accumulators
 /// are kept in memory between tiles. A single query (4 x 1) is bound by
 /// memory bandwidth, not by the kernel.
+///
+/// Rows are float64 (`dense`) or float32 (`float4`, widened to float64 as
+/// they are loaded, so every product and sum is float64); queries are always
+/// float64. The sparse layout's kernel (`SparseKernel`) applies `mac` to the
+/// same pairs in the same order and sums the lanes with the same `laneSum`.
 enum Kernel {
     /// Features per tile (a multiple of 4): four rows' slices take 16 KiB.
     static let tile = 512
@@ -40,8 +45,16 @@ enum Kernel {
     static let rowsPerGroup = 4
 
     @inline(__always)
-    static func load4(_ p: UnsafePointer<Double>, _ i: Int) -> SIMD4<Double> {
-        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+    static func load4<T: StoredScalar>(_ p: UnsafePointer<T>, _ i: Int) -> SIMD4<Double> {
+        T.load4(p, i)
+    }
+
+    /// The four lanes' sum, in lane order: `((a0 + a1) + a2) + a3`. Written
+    /// out rather than `sum()`, so that the sparse kernel, which sums many
+    /// pairs' lanes at once, provably adds in the same order.
+    @inline(__always)
+    static func laneSum(_ a: SIMD4<Double>) -> Double {
+        ((a[0] + a[1]) + a[2]) + a[3]
     }
 
     #if UAKNN_FMA
@@ -53,6 +66,12 @@ enum Kernel {
     static func mac(_ a: SIMD4<Double>, _ x: SIMD4<Double>, _ y: SIMD4<Double>) -> SIMD4<Double> {
         a.addingProduct(x, y)
     }
+
+    /// `mac` on one lane.
+    @inline(__always)
+    static func mac(_ a: Double, _ x: Double, _ y: Double) -> Double {
+        a.addingProduct(x, y)
+    }
     #else
     /// Whether `mac` is fused (this build defines `UAKNN_FMA`).
     static let fused = false
@@ -60,6 +79,12 @@ enum Kernel {
     /// `a + x * y`: a multiplication, then an addition.
     @inline(__always)
     static func mac(_ a: SIMD4<Double>, _ x: SIMD4<Double>, _ y: SIMD4<Double>) -> SIMD4<Double> {
+        a + x * y
+    }
+
+    /// `mac` on one lane.
+    @inline(__always)
+    static func mac(_ a: Double, _ x: Double, _ y: Double) -> Double {
         a + x * y
     }
     #endif
@@ -70,9 +95,9 @@ enum Kernel {
     /// `acc` has room for `4 * queryCount` vectors. Callers guarantee every
     /// pointer covers `n` values; a group of fewer than four rows repeats one.
     @inline(__always)
-    static func scoreGroup(
-        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
-        _ r3: UnsafePointer<Double>, queries q: UnsafePointer<Double>, queryCount: Int, n: Int,
+    static func scoreGroup<T: StoredScalar>(
+        _ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+        _ r3: UnsafePointer<T>, queries q: UnsafePointer<Double>, queryCount: Int, n: Int,
         metric: Model.Metric, acc: UnsafeMutablePointer<SIMD4<Double>>, into scores: UnsafeMutablePointer<Double>
     ) {
         let slots = 4 &* queryCount
@@ -119,17 +144,18 @@ enum Kernel {
 
     /// The lanes' sum plus the features past the last full chunk.
     @inline(__always)
-    static func finish(
-        _ a: SIMD4<Double>, _ q: UnsafePointer<Double>, _ row: UnsafePointer<Double>, _ n4: Int, _ n: Int,
+    static func finish<T: StoredScalar>(
+        _ a: SIMD4<Double>, _ q: UnsafePointer<Double>, _ row: UnsafePointer<T>, _ n4: Int, _ n: Int,
         _ metric: Model.Metric
     ) -> Double {
-        var s = a.sum()
+        var s = laneSum(a)
         var i = n4
         while i < n {
+            let x = row[i].widened
             switch metric {
-            case .cosine: s += q[i] * row[i]
+            case .cosine: s += q[i] * x
             case .euclidean:
-                let d = q[i] - row[i]
+                let d = q[i] - x
                 s += d * d
             }
             i &+= 1
@@ -139,9 +165,9 @@ enum Kernel {
 
     #if UAKNN_FMA
     @inline(__always)
-    static func dot4x3(
-        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
-        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
+    static func dot4x3<T: StoredScalar>(
+        _ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+        _ r3: UnsafePointer<T>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
         _ q2: UnsafePointer<Double>, _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
     ) {
         var a00 = acc[0], a10 = acc[1], a20 = acc[2], a30 = acc[3]
@@ -177,9 +203,9 @@ enum Kernel {
     #endif
 
     @inline(__always)
-    static func dot4x2(
-        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
-        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
+    static func dot4x2<T: StoredScalar>(
+        _ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+        _ r3: UnsafePointer<T>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
         _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
     ) {
         var a00 = acc[0], a10 = acc[1], a20 = acc[2], a30 = acc[3]
@@ -207,9 +233,9 @@ enum Kernel {
     }
 
     @inline(__always)
-    static func dot4x1(
-        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
-        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>,
+    static func dot4x1<T: StoredScalar>(
+        _ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+        _ r3: UnsafePointer<T>, _ q0: UnsafePointer<Double>,
         _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
     ) {
         var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3]
@@ -226,9 +252,9 @@ enum Kernel {
     }
 
     @inline(__always)
-    static func distance4x2(
-        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
-        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
+    static func distance4x2<T: StoredScalar>(
+        _ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+        _ r3: UnsafePointer<T>, _ q0: UnsafePointer<Double>, _ q1: UnsafePointer<Double>,
         _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
     ) {
         var a00 = acc[0], a10 = acc[1], a20 = acc[2], a30 = acc[3]
@@ -260,9 +286,9 @@ enum Kernel {
     }
 
     @inline(__always)
-    static func distance4x1(
-        _ r0: UnsafePointer<Double>, _ r1: UnsafePointer<Double>, _ r2: UnsafePointer<Double>,
-        _ r3: UnsafePointer<Double>, _ q0: UnsafePointer<Double>,
+    static func distance4x1<T: StoredScalar>(
+        _ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+        _ r3: UnsafePointer<T>, _ q0: UnsafePointer<Double>,
         _ from: Int, _ to: Int, _ acc: UnsafeMutablePointer<SIMD4<Double>>
     ) {
         var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3]
@@ -279,4 +305,30 @@ enum Kernel {
         }
         acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3
     }
+}
+
+/// A stored feature value: `Double` (`dense`) or `Float` (`float4`), loaded
+/// as float64 by the kernel.
+protocol StoredScalar {
+    /// Four values from `p + i`, as float64.
+    static func load4(_ p: UnsafePointer<Self>, _ i: Int) -> SIMD4<Double>
+    var widened: Double { get }
+}
+
+extension Double: StoredScalar {
+    @inline(__always)
+    static func load4(_ p: UnsafePointer<Double>, _ i: Int) -> SIMD4<Double> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always) var widened: Double { self }
+}
+
+extension Float: StoredScalar {
+    @inline(__always)
+    static func load4(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD4<Double> {
+        SIMD4<Double>(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self))
+    }
+
+    @inline(__always) var widened: Double { Double(self) }
 }
