@@ -35,6 +35,17 @@ extension Model {
         _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method,
         into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
     ) throws(LDLError) {
+        try predictBatch(queries, count: count, method: method, filter: RowFilter(), into: out, isCancelled: isCancelled)
+    }
+
+    /// `predictBatch` using only the samples `filter` lets through (for
+    /// cross-validation and leave-one-out on one model; see `RowFilter`).
+    /// Throws `.notReady` when a query is left with no sample to use (no
+    /// prototype member, for the methods that match prototypes).
+    public func predictBatch(
+        _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method, filter: RowFilter,
+        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
+    ) throws(LDLError) {
         try method.validate()
         guard count >= 0 else { throw LDLError.invalid("query count is \(count), expected at least 0") }
         let nq = try Validation.product(count, featureCount, what: "query matrix")
@@ -46,22 +57,25 @@ extension Model {
         guard out.count == no else {
             throw LDLError.invalid("output buffer has \(out.count) values, expected \(count) rows x \(labelCount)")
         }
+        try filter.check(queryCount: count)
         guard count > 0 else { return }
         for r in 0..<count {
             try checkQuery(UnsafeBufferPointer(rebasing: queries[(r * featureCount)..<((r + 1) * featureCount)]), row: r)
         }
         try checkCanPredict(method)
-        try runBatch(queries, count: count, method: method, into: out, isCancelled: isCancelled)
+        try runBatch(queries, count: count, method: method, into: out, isCancelled: isCancelled, filter: filter)
     }
 
     /// Convenience for arrays: `queries` row-major, one prediction per row.
-    public func predictBatch(_ queries: [Double], count: Int, method: Method = .uaknn()) throws(LDLError) -> [Double] {
+    public func predictBatch(
+        _ queries: [Double], count: Int, method: Method = .uaknn(), filter: RowFilter = RowFilter()
+    ) throws(LDLError) -> [Double] {
         let (total, overflow) = count.multipliedReportingOverflow(by: labelCount)
         guard !overflow, count >= 0 else { throw LDLError.invalid("query count is \(count), out of range") }
         var out = [Double](repeating: 0, count: total)
         try queries.withUnsafeBufferPointer { (q) throws(LDLError) in
             try out.withUnsafeMutableBufferPointer { (o) throws(LDLError) in
-                try predictBatch(q, count: count, method: method, into: o, isCancelled: { false })
+                try predictBatch(q, count: count, method: method, filter: filter, into: o, isCancelled: { false })
             }
         }
         return out
@@ -100,10 +114,11 @@ extension Model {
     /// The computation, on validated inputs (sizes, values, method, model).
     func runBatch(
         _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method,
-        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
+        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool, filter: RowFilter = RowFilter()
     ) throws(LDLError) {
         if case .ensemble(let members) = method {
-            try ensembleBatch(queries, count: count, members: members, into: out, isCancelled: isCancelled)
+            try ensembleBatch(
+                queries, count: count, members: members, into: out, isCancelled: isCancelled, filter: filter)
             return
         }
         let n = featureCount
@@ -115,6 +130,7 @@ extension Model {
             if isCancelled() { throw LDLError.cancelled }
             let size = Swift.min(blockSize, count - start)
             let block = UnsafeBufferPointer(rebasing: queries[(start * n)..<((start + size) * n)])
+            let blockFilter = filter.block(from: start, count: size)
             func row(_ b: Int) -> UnsafeBufferPointer<Double> {
                 UnsafeBufferPointer(rebasing: block[(b * n)..<((b + 1) * n)])
             }
@@ -133,9 +149,11 @@ extension Model {
             case .uaknn(let options):
                 normalizeBlock()
                 let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
-                    try matchesForUAKNN(unitQueries: u, queryCount: size, options: options, isCancelled: isCancelled)
+                    try matchesForUAKNN(
+                        unitQueries: u, queryCount: size, options: options, isCancelled: isCancelled, filter: blockFilter)
                 }
                 for b in 0..<size {
+                    if matched[b].isEmpty, !filter.isTrivial { throw LDLError.nothingPassesTheFilter() }
                     // Sampled mode can draw millions of values per query: it polls.
                     _ = try uaknnFinish(
                         matches: matched[b], query: row(b), options: options, into: output(b),
@@ -144,17 +162,28 @@ extension Model {
             case .wuaknn(let base):
                 normalizeBlock()
                 let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
-                    try prototypeMatches(unitQueries: u, queryCount: size, isCancelled: isCancelled)
+                    try prototypeMatches(unitQueries: u, queryCount: size, isCancelled: isCancelled, filter: blockFilter)
                 }
-                for b in 0..<size { try wuaknnFinish(matches: matched[b], softmaxBase: base, into: output(b)) }
+                for b in 0..<size {
+                    if matched[b].isEmpty, !filter.isTrivial { throw LDLError.nothingPassesTheFilter() }
+                    try wuaknnFinish(matches: matched[b], softmaxBase: base, into: output(b))
+                }
             case .aaknn(let k):
                 let sets = try scanNearest(
-                    queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
-                for b in 0..<size { aaknnFinish(neighbours: sets[b].ascending(), into: output(b)) }
+                    queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled,
+                    filter: blockFilter)
+                for b in 0..<size {
+                    guard !sets[b].heap.isEmpty else { throw LDLError.nothingPassesTheFilter() }
+                    aaknnFinish(neighbours: sets[b].ascending(), into: output(b))
+                }
             case .kernel(let k, let bandwidth):
                 let sets = try scanNearest(
-                    queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
-                for b in 0..<size { kernelFinish(neighbours: sets[b].ascending(), bandwidth: bandwidth, into: output(b)) }
+                    queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled,
+                    filter: blockFilter)
+                for b in 0..<size {
+                    guard !sets[b].heap.isEmpty else { throw LDLError.nothingPassesTheFilter() }
+                    kernelFinish(neighbours: sets[b].ascending(), bandwidth: bandwidth, into: output(b))
+                }
             case .ensemble:
                 break  // handled above
             }

@@ -4,14 +4,14 @@
 extension Model {
     func ensembleBatch(
         _ queries: UnsafeBufferPointer<Double>, count: Int, members: [Method],
-        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
+        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool, filter: RowFilter = RowFilter()
     ) throws(LDLError) {
         let total = count * labelCount
         for i in 0..<total { out[i] = 0 }
         var scratch = [Double](repeating: 0, count: total)
         for member in members {
             try scratch.withUnsafeMutableBufferPointer { (s) throws(LDLError) in
-                try runBatch(queries, count: count, method: member, into: s, isCancelled: isCancelled)
+                try runBatch(queries, count: count, method: member, into: s, isCancelled: isCancelled, filter: filter)
             }
             for i in 0..<total { out[i] += scratch[i] }
         }

@@ -1,14 +1,16 @@
 /// A label-distribution model: samples with a fixed number of features `N`
 /// and labels `L`, each identified by a caller-chosen key.
 ///
-/// Storage is flat and contiguous (`count * N` doubles, row after row) so
-/// that a scan reads memory sequentially. Each sample is kept once, as given,
-/// with the inverse of its norm computed when it is added: the cosine with a
-/// unit query is then one dot product and one multiplication
-/// (`q̂·x · 1/|x|`), and the Euclidean distances of AA-kNN and kernel kNN
-/// are exactly `Σ (x_i - q_i)²`. Keeping a second, normalized copy would make
-/// the cosine a bare dot product but double the memory of every cached
-/// model, for no measurable speed (a scan is bound by memory bandwidth).
+/// Features are held in one of three layouts (`StorageMode`): dense float64
+/// rows (`count * N` doubles, row after row, so that a scan reads memory
+/// sequentially), float32 rows (`float4`), or each row's non-zero values
+/// (`sparse`, see `SparseRows`). Each sample is kept once, as given (as
+/// float32 for `float4`), with the inverse of its norm computed when it is
+/// added: the cosine with a unit query is then one dot product and one
+/// multiplication (`q̂·x · 1/|x|`), and the Euclidean distances of AA-kNN and
+/// kernel kNN are exactly `Σ (x_i - q_i)²`. Keeping a second, normalized copy
+/// would make the cosine a bare dot product but double the memory of every
+/// cached model, for no measurable speed (a scan is bound by memory bandwidth).
 ///
 /// Samples are stored in insertion order, but every nearest-neighbour choice
 /// breaks ties by the lowest key, so a model built one row at a time predicts
@@ -18,6 +20,8 @@
 public final class Model {
     public let featureCount: Int
     public let labelCount: Int
+    /// The storage asked for when the model was made (`auto` by default).
+    public let requestedStorage: StorageMode
 
     /// The most labels a model may have.
     public static let maximumLabelCount = 1 << 20
@@ -26,8 +30,17 @@ public final class Model {
     var keys: [Int64] = []
     /// Where each key is stored, to reject duplicates.
     var indexOfKey: [Int64: Int] = [:]
-    /// Features as given, `count * featureCount`.
+    /// The layout the features are held in now: `dense`, `sparse` or
+    /// `float4`, never `auto` (see `ModelStorage.swift`).
+    var layout: StorageMode
+    /// Whether `auto` has made its final choice (`finishLoad`).
+    var layoutIsFinal: Bool
+    /// Features as given, `count * featureCount` (layout `dense`).
     var rawFeatures: [Double] = []
+    /// Features rounded to float32, `count * featureCount` (layout `float4`).
+    var floatFeatures: [Float] = []
+    /// The non-zero features (layout `sparse`).
+    var sparseRows = SparseRows()
     /// `1/|x|` per sample (see `Similarity.inverseNorm`): 0 for a zero
     /// vector, NaN for one whose magnitudes need the careful cosine.
     var inverseNorms: [Double] = []
@@ -35,6 +48,11 @@ public final class Model {
     var labels: [Double] = []
     /// Prototype membership (spec step 1), see `Prototypes.swift`.
     var prototypes: Prototypes
+    /// Non-zero feature values stored, whatever the layout: `auto`'s measure.
+    public internal(set) var nonZeroCount = 0
+    /// Rows a loader announced (`reserveCapacity`), so that a switch of layout
+    /// in the middle of a load can reserve them.
+    var announcedCount = 0
 
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
@@ -42,7 +60,9 @@ public final class Model {
     /// `featureCount <= Int32.max`; `labelCount <= maximumLabelCount`, since
     /// every prediction allocates a few arrays of `labelCount` (and the
     /// model one at once), and no label-distribution data set comes near.
-    public init(featureCount: Int, labelCount: Int) throws(LDLError) {
+    /// `storage` is the features' layout (see `StorageMode`); with `auto`,
+    /// call `finishLoad()` after a full load to make the choice final.
+    public init(featureCount: Int, labelCount: Int, storage: StorageMode = .auto) throws(LDLError) {
         guard featureCount >= 1, featureCount <= Int(Int32.max) else {
             throw LDLError.invalid("feature count is \(featureCount), expected 1 to \(Int32.max)")
         }
@@ -51,20 +71,29 @@ public final class Model {
         }
         self.featureCount = featureCount
         self.labelCount = labelCount
+        self.requestedStorage = storage
+        // `auto` starts sparse: the first rows decide (see `reconsiderLayout`).
+        self.layout = storage == .auto ? .sparse : storage
+        self.layoutIsFinal = storage != .auto
         self.prototypes = Prototypes(labelCount: labelCount)
     }
 
     /// The number of samples.
     public var count: Int { keys.count }
 
+    /// The layout the features are held in: `dense`, `sparse` or `float4`
+    /// (what `auto` chose, or is choosing while a load goes on).
+    public var storageMode: StorageMode { layout }
+
     /// Bytes held by the sample storage (capacity, not just the used part),
     /// for a cache report. The key index is estimated.
     public var memoryBytes: Int {
         let doubles = rawFeatures.capacity + inverseNorms.capacity + labels.capacity
+        let floats = floatFeatures.capacity * MemoryLayout<Float>.stride
         let keyBytes = keys.capacity * MemoryLayout<Int64>.stride
         let indexBytes = indexOfKey.capacity * (MemoryLayout<Int64>.stride + MemoryLayout<Int>.stride + 1)
-        return doubles * MemoryLayout<Double>.stride + keyBytes + indexBytes + prototypes.memoryBytes
-            + MemoryLayout<Model>.size
+        return doubles * MemoryLayout<Double>.stride + floats + sparseRows.memoryBytes + keyBytes + indexBytes
+            + prototypes.memoryBytes + MemoryLayout<Model>.size
     }
 
     /// Whether a sample with this key is stored.
@@ -78,9 +107,14 @@ public final class Model {
         let (f, o2) = total.multipliedReportingOverflow(by: featureCount)
         let (l, o3) = total.multipliedReportingOverflow(by: labelCount)
         guard !o1, !o2, !o3 else { return }
+        announcedCount = Swift.max(announcedCount, total)
         keys.reserveCapacityGrowing(to: total)
         inverseNorms.reserveCapacityGrowing(to: total)
-        rawFeatures.reserveCapacityGrowing(to: f)
+        switch layout {
+        case .sparse: sparseRows.reserveCapacity(rows: total)
+        case .float4: floatFeatures.reserveCapacityGrowing(to: f)
+        default: rawFeatures.reserveCapacityGrowing(to: f)
+        }
         labels.reserveCapacityGrowing(to: l)
         indexOfKey.reserveCapacityGrowing(to: total)
         prototypes.reserveCapacity(samples: total)
@@ -90,14 +124,16 @@ public final class Model {
     /// failed call leaves the model as it was.
     ///
     /// - Throws: `.invalidParameter` for a length other than `featureCount` /
-    ///   `labelCount`, a value that is not finite, labels outside [0, 1] or not
-    ///   summing to 1 within 1e-6, or a key already present.
+    ///   `labelCount`, a value that is not finite (or, with `float4`, beyond
+    ///   float32's range), labels outside [0, 1] or not summing to 1 within
+    ///   1e-6, or a key already present.
     public func add(
         key: Int64, features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>
     ) throws(LDLError) {
         try Validation.checkLength(features.count, expected: featureCount, what: "feature vector")
         try Validation.checkLength(distribution.count, expected: labelCount, what: "label vector")
         try Validation.checkFinite(features, what: "feature vector")
+        if layout == .float4 { try Validation.checkFloat32Range(features, what: "feature vector") }
         try Validation.checkDistribution(distribution, what: "label vector")
         guard indexOfKey[key] == nil else {
             throw LDLError.invalid("duplicate sample key \(key)", hint: "Each sample's key must be unique.")
@@ -107,10 +143,10 @@ public final class Model {
         let index = keys.count
         keys.append(key)
         indexOfKey[key] = index
-        rawFeatures.append(contentsOf: features)
-        inverseNorms.append(Similarity.inverseNorm(features))
+        appendFeatures(features)
         labels.append(contentsOf: distribution)
         prototypes.append(distribution)
+        if !layoutIsFinal, count & (count - 1) == 0 { reconsiderLayout() }
     }
 
     /// Convenience for arrays.

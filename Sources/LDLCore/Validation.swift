@@ -20,6 +20,15 @@ enum Validation {
         }
     }
 
+    /// Every value representable as a finite float32 (storage `float4`).
+    static func checkFloat32Range(_ v: UnsafeBufferPointer<Double>, what: String) throws(LDLError) {
+        for i in 0..<v.count where !Float(v[i]).isFinite {
+            throw LDLError.invalid(
+                "\(what) element \(i + 1) is \(v[i]), beyond the float32 range of storage float4",
+                hint: "Use storage dense for values beyond ±3.4e38.")
+        }
+    }
+
     /// A label distribution: values in [0, 1] summing to 1 within 1e-6.
     static func checkDistribution(_ v: UnsafeBufferPointer<Double>, what: String) throws(LDLError) {
         try checkFinite(v, what: what)
