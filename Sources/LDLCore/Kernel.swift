@@ -294,9 +294,10 @@ enum Kernel {
         var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3]
         var i = from
         while i < to {
+            let x0 = load4(r0, i), x1 = load4(r1, i), x2 = load4(r2, i), x3 = load4(r3, i)
             let y = load4(q0, i)
-            let d0 = y - load4(r0, i), d1 = y - load4(r1, i)
-            let d2 = y - load4(r2, i), d3 = y - load4(r3, i)
+            let d0 = y - x0, d1 = y - x1
+            let d2 = y - x2, d3 = y - x3
             a0 = mac(a0, d0, d0)
             a1 = mac(a1, d1, d1)
             a2 = mac(a2, d2, d2)

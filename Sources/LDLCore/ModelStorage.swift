@@ -15,14 +15,11 @@ extension Model {
     func appendFeatures(_ features: UnsafeBufferPointer<Double>) {
         switch layout {
         case .float4:
+            let start = floatFeatures.count
+            for v in features { floatFeatures.append(Float(v)) }
             // The norm of the stored (rounded) row, so that cosines are of what is stored.
-            var rounded = [Double](repeating: 0, count: features.count)
-            for i in 0..<features.count {
-                let f = Float(features[i])
-                floatFeatures.append(f)
-                rounded[i] = Double(f)
-            }
-            inverseNorms.append(rounded.withUnsafeBufferPointer { Similarity.inverseNorm($0) })
+            inverseNorms.append(
+                floatFeatures.withUnsafeBufferPointer { Similarity.inverseNorm(UnsafeBufferPointer(rebasing: $0[start...])) })
             nonZeroCount &+= SparseRows.nonZeroCount(features)
         case .sparse:
             let before = sparseRows.values.count

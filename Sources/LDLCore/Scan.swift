@@ -33,9 +33,6 @@ extension Model {
         case euclidean
     }
 
-    /// Called for each scored sample `i` with `scores[b - queries.lowerBound]`
-    /// its score against query `b`, for `b` in `queries`.
-    typealias Visit = (_ i: Int, _ scores: UnsafeMutablePointer<Double>, _ queries: Range<Int>) -> Void
 
     /// The model's storage as pointers, for the duration of a scan.
     struct Storage {
@@ -109,40 +106,42 @@ extension Model {
         }
     }
 
-    /// Scores the samples `0..<sampleCount` for which `include` holds
-    /// against every query of a block and calls `visit` for each, in
+    /// Scores the samples `0..<sampleCount` that `visitor.includes` against
+    /// every query of a block and hands each to `visitor.visit`, in
     /// increasing order: the cosine for `.cosine` (unit queries), the squared
     /// distance for `.euclidean`. Polls `isCancelled` every `pollInterval`
     /// samples; returns false when cancelled. The sparse layout's Euclidean
-    /// scans go through `scanNearestSparse` instead (this gives them dot products).
+    /// scans go through `scanNearestSparse` instead (this gives them dot
+    /// products). Generic over the visitor, so that its code is inlined in
+    /// the loop rather than called per sample.
     @inline(__always)
-    static func scanScores(
+    static func scanScores<V: ScanVisitor>(
         _ store: Storage, sampleCount: Int, queries q: UnsafePointer<Double>, queryCount: Int, n: Int,
-        metric: Metric, isCancelled: () -> Bool, include: (Int) -> Bool, visit: Visit
+        metric: Metric, isCancelled: () -> Bool, visitor: inout V
     ) -> Bool {
         switch store.rows {
         case .dense(let x):
             return scanDense(
                 x, inverseNorms: store.inverseNorms, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n,
-                metric: metric, isCancelled: isCancelled, include: include, visit: visit)
+                metric: metric, isCancelled: isCancelled, visitor: &visitor)
         case .float4(let x):
             return scanDense(
                 x, inverseNorms: store.inverseNorms, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n,
-                metric: metric, isCancelled: isCancelled, include: include, visit: visit)
+                metric: metric, isCancelled: isCancelled, visitor: &visitor)
         case .sparse(let s):
             return scanSparse(
                 s, inverseNorms: store.inverseNorms, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n,
-                metric: metric, isCancelled: isCancelled, include: include, visit: visit)
+                metric: metric, isCancelled: isCancelled, visitor: &visitor)
         }
     }
 
     /// `scanScores` for dense rows of float64 or float32, in groups of
     /// `Kernel.rowsPerGroup`.
     @inline(__always)
-    static func scanDense<T: StoredScalar>(
+    static func scanDense<T: StoredScalar, V: ScanVisitor>(
         _ features: UnsafePointer<T>, inverseNorms: UnsafePointer<Double>, sampleCount: Int,
         queries q: UnsafePointer<Double>, queryCount: Int, n: Int, metric: Metric, isCancelled: () -> Bool,
-        include: (Int) -> Bool, visit: Visit
+        visitor: inout V
     ) -> Bool {
         let group = Kernel.rowsPerGroup
         let scores = UnsafeMutablePointer<Double>.allocate(capacity: group * queryCount)
@@ -157,7 +156,7 @@ extension Model {
         var i = 0
         while i < sampleCount {
             if i % pollInterval == 0, isCancelled() { return false }
-            if include(i) {
+            if visitor.includes(i) {
                 pending[count] = i
                 count &+= 1
             }
@@ -177,7 +176,7 @@ extension Model {
                         s[b] = c.isNaN ? Similarity.carefulCosine(q + b &* n, row(r), n) : c
                     }
                 }
-                visit(pending[r], s, 0..<queryCount)
+                visitor.visit(pending[r], s, 0..<queryCount)
             }
             count = 0
         }
@@ -211,31 +210,23 @@ extension Model {
         bestIndex.initialize(repeating: -1)
         var cancelled = false
         if queryCount > 0, unitQueries.count >= queryCount * n, let q = unitQueries.baseAddress {
-            let starts = prototypes.memberStart
-            let members = prototypes.memberLabels
-            let sampleCount = Swift.min(count, starts.count - 1)
-            withStorage { store in
-                let done = Self.scanScores(
-                    store, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n, metric: .cosine,
-                    isCancelled: isCancelled, include: { starts[$0] < starts[$0 + 1] && filter.includes($0) }
-                ) { i, scores, queries in
-                    let key = store.keys[i]
-                    for m in starts[i]..<starts[i + 1] {
-                        let j = Int(members[m])
-                        guard j >= 0, j < L else { continue }
-                        for b in queries where !filter.excludes(i, query: b) {
-                            let slot = b * L + j
-                            let s = scores[b - queries.lowerBound]
-                            let best = bestScore[slot]
-                            if s > best || (s == best && key < bestKey[slot]) {
-                                bestScore[slot] = s
-                                bestKey[slot] = key
-                                bestIndex[slot] = i
-                            }
+            let sampleCount = Swift.min(count, prototypes.memberStart.count - 1)
+            prototypes.memberStart.withUnsafeBufferPointer { starts in
+                prototypes.memberLabels.withUnsafeBufferPointer { members in
+                    withStorage { store in
+                        // Every member label is below L (Prototypes.append), so no address is invalid.
+                        withUnsafePointer(to: Int32(0)) { noMember in
+                            guard let sb = starts.baseAddress else { return }
+                            var visitor = PrototypeVisitor(
+                                keys: store.keys, starts: sb, members: members.baseAddress ?? noMember,
+                                memberCount: members.count, labelCount: L, filter: filter, bestScore: bestScore,
+                                bestKey: bestKey, bestIndex: bestIndex)
+                            cancelled = !Self.scanScores(
+                                store, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n,
+                                metric: .cosine, isCancelled: isCancelled, visitor: &visitor)
                         }
                     }
                 }
-                cancelled = !done
             }
         }
         if cancelled { throw LDLError.cancelled }
@@ -270,20 +261,15 @@ extension Model {
                         sets: &sets, isCancelled: isCancelled, filter: filter)
                     return
                 }
-                let done = Self.scanScores(
+                let bounds = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
+                defer { bounds.deallocate() }
+                for b in 0..<queryCount { bounds[b] = sets[b].bound }
+                var visitor = NearestVisitor(
+                    keys: store.keys, negate: metric == .cosine, filter: filter, sets: sets, bounds: bounds)
+                cancelled = !Self.scanScores(
                     store, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n, metric: metric,
-                    isCancelled: isCancelled, include: { filter.includes($0) }
-                ) { i, scores, queries in
-                    let key = store.keys[i]
-                    for b in queries where !filter.excludes(i, query: b) {
-                        let s = scores[b - queries.lowerBound]
-                        let d = metric == .cosine ? -s : s
-                        if d <= sets[b].bound {
-                            sets[b].offer(Neighbour(distance: d, key: key, index: i))
-                        }
-                    }
-                }
-                cancelled = !done
+                    isCancelled: isCancelled, visitor: &visitor)
+                sets = visitor.sets
             }
         }
         if cancelled { throw LDLError.cancelled }

@@ -33,14 +33,14 @@ enum Similarity {
     /// `1/|x|` for the fast cosine; 0 when `x = 0` (the cosine is then 0);
     /// NaN when the largest magnitude is outside `safeMagnitudes`, which sends
     /// the sample to `carefulCosine` (the NaN makes the fast product NaN).
-    static func inverseNorm(_ x: UnsafeBufferPointer<Double>) -> Double {
+    static func inverseNorm<T: StoredScalar>(_ x: UnsafeBufferPointer<T>) -> Double {
         var maxAbs = 0.0
-        for v in x { maxAbs = Swift.max(maxAbs, v.magnitude) }
+        for v in x { maxAbs = Swift.max(maxAbs, v.widened.magnitude) }
         guard maxAbs > 0 else { return 0 }
         guard safeMagnitudes.contains(maxAbs) else { return .nan }
         var sum = 0.0
         for v in x {
-            let y = v / maxAbs
+            let y = v.widened / maxAbs
             sum += y * y
         }
         return 1 / (maxAbs * sum.squareRoot())

@@ -5,7 +5,7 @@
 ///
 /// - fast: `d̃ = (|q|² + |x|²) - 2 q·x` from the kernel's dot product and the
 ///   stored `|x|²`, with a bound `ε = 8 (nnz(q) + nnz(x) + 16) u (|q|² + |x|²)`
-///   (`u = 2⁻⁵³`, plus a few subnormal units) on `|d̃ - D|`, `D` being the
+///   (`u = 2⁻⁵³`, plus as many units of `2⁻¹⁰⁷⁰` for subnormal results) on `|d̃ - D|`, `D` being the
 ///   dense layout's distance: both are within `γ_{nnz+12}`-relative errors of
 ///   the true distance (the dense sum has non-negative terms; the dot product
 ///   is bounded by `Σ|q_c x_c| <= (|q|² + |x|²)/2`), and `ε` doubles that;
@@ -28,9 +28,9 @@ extension Model {
     /// `SparseKernel.dots4`): cosines for `.cosine`, bare dot products `q·x`
     /// for `.euclidean` (see `scanNearestSparse`).
     @inline(__always)
-    static func scanSparse(
+    static func scanSparse<V: ScanVisitor>(
         _ rows: SparseView, inverseNorms: UnsafePointer<Double>, sampleCount: Int, queries q: UnsafePointer<Double>,
-        queryCount: Int, n: Int, metric: Metric, isCancelled: () -> Bool, include: (Int) -> Bool, visit: Visit
+        queryCount: Int, n: Int, metric: Metric, isCancelled: () -> Bool, visitor: inout V
     ) -> Bool {
         let n4 = n & ~3
         var first = 0
@@ -57,7 +57,7 @@ extension Model {
                         }
                     }
                 }
-                visit(i, s, queries)
+                visitor.visit(i, s, queries)
             }
             if size == 1 {
                 let pending = UnsafeMutablePointer<Int>.allocate(capacity: 4)
@@ -74,7 +74,7 @@ extension Model {
                 var i = 0
                 while i < sampleCount {
                     if i % pollInterval == 0, isCancelled() { return false }
-                    if include(i) {
+                    if visitor.includes(i) {
                         pending[count] = i
                         count &+= 1
                     }
@@ -105,7 +105,7 @@ extension Model {
                 }
                 for i in 0..<sampleCount {
                     if i % pollInterval == 0, isCancelled() { return false }
-                    guard include(i) else { continue }
+                    guard visitor.includes(i) else { continue }
                     SparseKernel.dots(
                         columns: rows.columns, values: rows.values, start: rows.rowStart[i], end: rows.rowStart[i &+ 1],
                         n4: n4, block: block, acc: acc, out: scores)
@@ -126,8 +126,17 @@ extension Model {
     ) -> Bool {
         // Each query's non-zero columns (for the exact distance), |q|² and count.
         var columns: [Int32] = []
-        var firstColumn = [Int](repeating: 0, count: queryCount + 1)
-        var squaredNorm = [Double](repeating: 0, count: queryCount)
+        let firstColumn = UnsafeMutablePointer<Int>.allocate(capacity: queryCount + 1)
+        let squaredNorm = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
+        let terms = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
+        let bounds = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
+        defer {
+            firstColumn.deallocate()
+            squaredNorm.deallocate()
+            terms.deallocate()
+            bounds.deallocate()
+        }
+        firstColumn[0] = 0
         for b in 0..<queryCount {
             var sum = 0.0
             for c in 0..<n where q[b * n + c] != 0 {
@@ -137,38 +146,72 @@ extension Model {
             }
             squaredNorm[b] = sum
             firstColumn[b + 1] = columns.count
+            terms[b] = Double(columns.count - firstColumn[b] + 16)
+            bounds[b] = sets[b].bound
         }
-        let n4 = n & ~3
-        // Each set's bound, kept beside it: the test of most pairs reads one double.
-        var bounds = sets.map(\.bound)
-        return columns.withUnsafeBufferPointer { queryColumns in
+        let result = columns.withUnsafeBufferPointer { queryColumns in
             withUnsafePointer(to: Int32(0)) { noColumn in
-                let qc = queryColumns.baseAddress ?? noColumn
-                return scanSparse(
+                var visitor = SparseEuclideanVisitor(
+                    rows: rows, keys: keys, queries: q, n: n, queryColumns: queryColumns.baseAddress ?? noColumn,
+                    firstColumn: firstColumn, squaredNorm: squaredNorm, terms: terms, bounds: bounds, filter: filter,
+                    sets: sets)
+                let done = scanSparse(
                     rows, inverseNorms: rows.squaredNorms, sampleCount: sampleCount, queries: q, queryCount: queryCount,
-                    n: n, metric: .euclidean, isCancelled: isCancelled, include: { filter.includes($0) }
-                ) { i, dots, queries in
-                    let start = rows.rowStart[i]
-                    let end = rows.rowStart[i &+ 1]
-                    let xx = rows.squaredNorms[i]
-                    for b in queries where !filter.excludes(i, query: b) {
-                        let nq = firstColumn[b + 1] - firstColumn[b]
-                        let s = squaredNorm[b] + xx
-                        let terms = Double(nq + (end - start) + 16)
-                        let slack = terms * 0x1p-50 * s + terms * 0x1p-1070
-                        let bound = bounds[b]
-                        // NaN (overflowed norms) compares false: refined.
-                        if (s - 2 * dots[b - queries.lowerBound]) - slack > bound { continue }
-                        let pair = SparseExact.Pair(
-                            query: q + b * n, queryColumns: qc + firstColumn[b], queryNonZero: nq,
-                            columns: rows.columns, values: rows.values, start: start, end: end)
-                        let d = SparseExact.squaredDistance(pair, n4: n4)
-                        if d <= bound {
-                            sets[b].offer(Neighbour(distance: d, key: keys[i], index: i))
-                            bounds[b] = sets[b].bound
-                        }
-                    }
-                }
+                    n: n, metric: .euclidean, isCancelled: isCancelled, visitor: &visitor)
+                return (done, visitor.sets)
+            }
+        }
+        sets = result.1
+        return result.0
+    }
+}
+
+/// The sparse Euclidean scan's visitor: the fast distance from the kernel's
+/// dot products, the exact one for the samples the bound cannot rule out.
+/// Per-query state is in buffers the scan owns.
+struct SparseEuclideanVisitor: ScanVisitor {
+    let rows: Model.SparseView
+    let keys: UnsafePointer<Int64>
+    /// The queries, dense, row-major.
+    let queries: UnsafePointer<Double>
+    let n: Int
+    /// Query `b`'s non-zero columns are `queryColumns[firstColumn[b] ..< firstColumn[b + 1]]`.
+    let queryColumns: UnsafePointer<Int32>
+    let firstColumn: UnsafePointer<Int>
+    /// `|q|²` per query.
+    let squaredNorm: UnsafePointer<Double>
+    /// `nnz(q) + 16` per query: the bound's terms, with the row's `nnz(x)`.
+    let terms: UnsafePointer<Double>
+    /// `sets[b].bound`, kept beside it.
+    let bounds: UnsafeMutablePointer<Double>
+    let filter: RowFilter
+    var sets: [NearestSet]
+
+    @inline(__always)
+    func includes(_ i: Int) -> Bool { filter.includes(i) }
+
+    @inline(__always)
+    mutating func visit(_ i: Int, _ dots: UnsafeMutablePointer<Double>, _ queryRange: Range<Int>) {
+        let start = rows.rowStart[i]
+        let end = rows.rowStart[i &+ 1]
+        let xx = rows.squaredNorms[i]
+        let rowTerms = Double(end &- start)
+        for b in queryRange {
+            let s = squaredNorm[b] + xx
+            // ε = 8 (nnz(q) + nnz(x) + 16) u s, plus as many subnormal units.
+            let slack = (terms[b] + rowTerms) * (0x1p-50 * s + 0x1p-1070)
+            let bound = bounds[b]
+            // NaN (overflowed norms) compares false: refined.
+            if (s - 2 * dots[b &- queryRange.lowerBound]) - slack > bound { continue }
+            if filter.excludedPerQuery != nil, filter.excludes(i, query: b) { continue }
+            let pair = SparseExact.Pair(
+                query: queries + b &* n, queryColumns: queryColumns + firstColumn[b],
+                queryNonZero: firstColumn[b &+ 1] &- firstColumn[b], columns: rows.columns, values: rows.values,
+                start: start, end: end)
+            let d = SparseExact.squaredDistance(pair, n4: n & ~3)
+            if d <= bound {
+                sets[b].offer(Neighbour(distance: d, key: keys[i], index: i))
+                bounds[b] = sets[b].bound
             }
         }
     }
