@@ -4,7 +4,7 @@ import LDLCore
 /// `cv`: repeated k-fold cross-validation of one or more methods on a
 /// dataset, printed as a table of mean ± std of the six standard metrics.
 enum CVCommand {
-    static let valued: Set<String> = MethodOptions.valued.union(["data", "folds", "repeats", "seed", "method"])
+    static let valued: Set<String> = MethodOptions.valued.union(["data", "folds", "repeats", "seed", "method", StorageOption.name])
     static let flags = MethodOptions.flags
 
     static func run(_ arguments: Arguments) throws {
@@ -15,17 +15,19 @@ enum CVCommand {
         let seed = try arguments.uint64("seed") ?? 0
         let names = try MethodOptions.names(arguments.string("method") ?? "all", allowAll: true)
         let methods = try MethodOptions.methods(names, arguments: arguments, seed: seed)
+        let storage = try StorageOption.mode(arguments)
 
         let data = try Dataset.load(directory, labels: .required)
         let started = Output.now()
-        let cv = CrossValidation(folds: folds, repeats: repeats, seed: seed)
+        let cv = CrossValidation(folds: folds, repeats: repeats, seed: seed, storage: storage)
         let results = try cv.run(data, methods: methods)
         let seconds = Output.now() - started
 
         let L = data.labels?.columns ?? 0
         Output.out(
             "\(directory): \(data.count) samples, \(data.features.columns) features, \(L) labels; "
-                + "\(repeats) × \(folds)-fold cross-validation, seed \(seed), \(String(format: "%.1f", seconds)) s\n")
+                + "\(repeats) × \(folds)-fold cross-validation, seed \(seed), storage \(storage.name), "
+                + "\(String(format: "%.1f", seconds)) s\n")
         Output.out("mean ± std over the \(folds * repeats) folds (a fold scores the mean over its test rows)\n\n")
         Output.out(table(results))
     }

@@ -14,6 +14,7 @@ struct CrossValidation {
     var folds: Int
     var repeats: Int
     var seed: UInt64
+    var storage: StorageMode = .auto
 
     /// Fold scores of one method: `scores[m]` holds one value per fold run, for
     /// metric `MetricKind.standard[m]`.
@@ -56,7 +57,7 @@ struct CrossValidation {
                 var isTest = [Bool](repeating: false, count: data.count)
                 for r in test { isTest[r] = true }
                 let train = (0..<data.count).filter { !isTest[$0] }
-                let model = try data.model(rows: train)
+                let model = try data.model(rows: train, storage: storage)
                 let queries = data.features.rows(test)
                 for (m, entry) in methods.enumerated() {
                     let predictions: [Double]

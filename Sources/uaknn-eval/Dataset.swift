@@ -48,12 +48,12 @@ struct Dataset {
     /// its 0-based row number in the file, so that the core's tie-break (lowest
     /// key) is "first in the file", as in the spec's vectors. A row the core
     /// refuses (a label line that is not a distribution, say) is reported with
-    /// its file line.
-    func model(rows indices: [Int]? = nil) throws -> Model {
+    /// its file line. The load ends with `finishLoad()`, as the database's does.
+    func model(rows indices: [Int]? = nil, storage: StorageMode = .auto) throws -> Model {
         guard let labels else { throw EvalError.data("\(directory): labels.csv is needed to train") }
         let model: Model
         do {
-            model = try Model(featureCount: features.columns, labelCount: labels.columns)
+            model = try Model(featureCount: features.columns, labelCount: labels.columns, storage: storage)
         } catch {
             throw EvalError.core(error, context: directory)
         }
@@ -76,6 +76,7 @@ struct Dataset {
                 }
             }
         }
+        model.finishLoad()
         return model
     }
 }

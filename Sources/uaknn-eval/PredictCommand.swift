@@ -6,7 +6,7 @@ import LDLCore
 /// reading them back gives exactly the doubles computed (the spec's vectors are
 /// compared to 1e-9; nothing here may be lost to formatting).
 enum PredictCommand {
-    static let valued: Set<String> = MethodOptions.valued.union(["train", "test", "method", "seed"])
+    static let valued: Set<String> = MethodOptions.valued.union(["train", "test", "method", "seed", StorageOption.name])
     static let flags = MethodOptions.flags
 
     static func run(_ arguments: Arguments) throws {
@@ -19,8 +19,9 @@ enum PredictCommand {
         }
         let seed = try arguments.uint64("seed") ?? UAKNNOptions().seed
         let method = try MethodOptions.methods(names, arguments: arguments, seed: seed)[0].method
+        let storage = try StorageOption.mode(arguments)
 
-        let model = try Dataset.load(train, labels: .required).model()
+        let model = try Dataset.load(train, labels: .required).model(storage: storage)
         let test = try Dataset.load(testDirectory, labels: .optional)
         guard test.features.columns == model.featureCount else {
             throw EvalError.data(

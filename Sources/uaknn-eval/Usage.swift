@@ -8,21 +8,22 @@ enum Usage {
         the other. A test folder for `predict` may hold only features.csv.
 
         USAGE
-          uaknn-eval predict --train DIR --test DIR --method METHOD [PARAMETERS]
+          uaknn-eval predict --train DIR --test DIR --method METHOD [--storage MODE]
+                             [PARAMETERS]
               Trains on DIR (--train), prints one predicted distribution per row of
               the test folder's features.csv, as CSV, in input order, with every
               digit needed to read the doubles back exactly.
 
           uaknn-eval cv --data DIR [--folds 5] [--repeats 10] [--seed 0]
-                        [--method all|METHOD[,METHOD...]] [PARAMETERS]
+                        [--method all|METHOD[,METHOD...]] [--storage MODE] [PARAMETERS]
               Repeated k-fold cross-validation (the paper's protocol: 10 × 5-fold).
               Prints mean ± std of chebyshev, clark, canberra, kl, cosine and
               intersection per method, over all folds × repeats. The seed fixes
               the splits (and UAKNN's draws in sampled mode). Progress on stderr.
 
           uaknn-eval bench --data DIR [--queries 64] [--rounds 5]
-                           [--method all|METHOD[,METHOD...]] [PARAMETERS]
-                           [--python python3] [--numpy-script PATH] [--no-numpy]
+                           [--method all|METHOD[,METHOD...]] [--storage MODE] [PARAMETERS]
+                           [--python python3] [--numpy-script PATH] [--no-numpy [--cpu-time]]
               Trains on all rows but the last --queries, and times predicting those
               rows one at a time and as one batch (per-query latency, median over
               --rounds). In the same run it times NumPy doing the bare float64
@@ -30,7 +31,27 @@ enum Usage {
               over the same training matrix, via bench/numpy_reference.py, and
               prints the ratios. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset
               for that subprocess only. The batch figures depend on the CPU the
-              core is compiled for: see the note in BenchCommand.swift.
+              core is compiled for: see the note in BenchCommand.swift. Prints the
+              storage mode the model is held in and the memory it holds.
+              --cpu-time times the predicting thread's CPU time instead of wall
+              time (steadier on a shared machine; needs --no-numpy).
+
+          uaknn-eval scale [--rows 20000,100000,300000] [--features 64] [--density 1]
+                           [--storage dense,float4,sparse|all] [--method uaknn,aaknn]
+                           [--queries 32] [--rounds 3] [--seed 0] [--data DIR[,DIR...]]
+                           [--cpu-time]
+              How prediction time and memory grow with rows and features, per
+              storage mode: random models of each --rows x --features (features
+              uniform in [0, 1), each non-zero with probability --density; fixed
+              seed), then each --data folder (queries: its last --queries rows).
+              Every round times each storage mode and method in turn. Prints
+              ms/query one at a time and in one batch, and MB held.
+
+        STORAGE (--storage, every command; default auto)
+          auto      sparse when at most 1 feature value in 8 is non-zero, else dense
+          dense     float64 rows
+          sparse    each row's non-zero values (predicts exactly what dense does)
+          float4    float32 rows: half the memory; features rounded to float32
 
         METHODS
           uaknn     UAKNN (spec "UAKNN")
@@ -60,6 +81,7 @@ enum Usage {
           uaknn-eval predict --train train --test test --method uaknn --variance 0.3
           uaknn-eval cv --data Tests/data/SJAFFE
           uaknn-eval bench --data /work/shared/datasets/Movie
+          uaknn-eval scale --data /work/shared/datasets/Movie
 
         """
 }

@@ -29,8 +29,10 @@ func main() -> Int32 {
             try CVCommand.run(Arguments(rest, valued: CVCommand.valued, flags: CVCommand.flags))
         case "bench":
             try BenchCommand.run(Arguments(rest, valued: BenchCommand.valued, flags: BenchCommand.flags))
+        case "scale":
+            try ScaleCommand.run(Arguments(rest, valued: ScaleCommand.valued, flags: ScaleCommand.flags))
         default:
-            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv or bench)")
+            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, bench or scale)")
         }
     } catch let error as EvalError {
         Output.flush()
