@@ -47,6 +47,16 @@ enum Usage {
               Every round times each storage mode and method in turn. Prints
               ms/query one at a time and in one batch, and MB held.
 
+          uaknn-eval compare --data DIR [--storage float4] [--against dense]
+                             [--train-fraction 0.8 | --train-rows N]
+                             [--method all|METHOD[,METHOD...]] [--tolerance 1e-6] [PARAMETERS]
+              Trains a model of each storage mode on the first rows, predicts the
+              rest with each method and prints the largest difference, the
+              queries differing by more than --tolerance, and how many of those
+              used other neighbours (a distance tie or near-tie broken the other
+              way by the storage's rounding). Exits 1 when a difference beyond
+              the tolerance has the same neighbours (unexplained).
+
         STORAGE (--storage, every command; default auto)
           auto      sparse when at most 1 feature value in 8 is non-zero, else dense
           dense     float64 rows

@@ -31,8 +31,10 @@ func main() -> Int32 {
             try BenchCommand.run(Arguments(rest, valued: BenchCommand.valued, flags: BenchCommand.flags))
         case "scale":
             try ScaleCommand.run(Arguments(rest, valued: ScaleCommand.valued, flags: ScaleCommand.flags))
+        case "compare":
+            try CompareCommand.run(Arguments(rest, valued: CompareCommand.valued, flags: CompareCommand.flags))
         default:
-            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, bench or scale)")
+            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, bench, scale or compare)")
         }
     } catch let error as EvalError {
         Output.flush()

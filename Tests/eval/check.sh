@@ -130,6 +130,15 @@ else
     fail "scale: $(cat "$WORK/err")"
 fi
 
+if "$BIN" compare --data "$DATA" --storage sparse --tolerance 0 >"$WORK/compare" 2>"$WORK/err" \
+    && [[ $(grep -cE '^(uaknn|wuaknn|aaknn|kernel) +43 +0 +0 +0 +0$' "$WORK/compare") -eq 4 ]] \
+    && "$BIN" compare --data "$DATA" --train-rows 170 >"$WORK/compare" 2>"$WORK/err" \
+    && [[ $(grep -cE '^(uaknn|wuaknn|aaknn|kernel) +43 +[0-9.e-]+ +0 +0 +0$' "$WORK/compare") -eq 4 ]]; then
+    pass "compare: sparse equals dense exactly, float4 within 1e-6 (spec split)"
+else
+    fail "compare: $(cat "$WORK/compare" "$WORK/err")"
+fi
+
 # --- cv ------------------------------------------------------------------------
 "$BIN" cv --data "$DATA" --repeats 2 --seed 3 >"$WORK/cv1" 2>/dev/null
 "$BIN" cv --data "$DATA" --repeats 2 --seed 3 >"$WORK/cv2" 2>/dev/null
