@@ -96,16 +96,32 @@ enum SparseKernel {
     /// `mac(a, x_c · e_(c % 4), q_c)`: the other lanes take `mac(a_l, 0, q_c)`,
     /// which leaves them as they were. One row alone would wait on each `mac`'s
     /// latency; four independent rows keep the multiply-add units busy.
+    /// `e_0 ... e_3` for `dots4`: `oneHot[l]` is 1 in lane `l`, 0 elsewhere.
+    struct OneHot {
+        let lanes: UnsafeMutablePointer<SIMD4<Double>>
+
+        init() {
+            lanes = .allocate(capacity: 4)
+            for l in 0..<4 {
+                var e = SIMD4<Double>()
+                e[l] = 1
+                lanes[l] = e
+            }
+        }
+
+        func deallocate() { lanes.deallocate() }
+    }
+
     @inline(__always)
     static func dots4(
         columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, start: UnsafePointer<Int>,
-        end: UnsafePointer<Int>, n4: Int, query q: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>
+        end: UnsafePointer<Int>, n4: Int, query q: UnsafePointer<Double>, oneHot: OneHot,
+        out: UnsafeMutablePointer<Double>
     ) {
-        let laneIds = SIMD4<Double>(0, 1, 2, 3)
         @inline(__always) func term(_ e: Int) -> (SIMD4<Double>, SIMD4<Double>) {
             let c = Int(columns[e])
-            let x = SIMD4<Double>().replacing(with: values[e], where: laneIds .== Double(c & 3))
-            return (x, SIMD4(repeating: q[c]))
+            // x_c in lane c % 4 (1 · x is x), ±0 in the others.
+            return (oneHot.lanes[c & 3] * values[e], SIMD4(repeating: q[c]))
         }
         let s0 = start[0], s1 = start[1], s2 = start[2], s3 = start[3]
         let p0 = tailStart(columns, s0, end[0], n4), p1 = tailStart(columns, s1, end[1], n4)

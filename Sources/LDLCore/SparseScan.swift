@@ -64,11 +64,13 @@ extension Model {
                 let starts = UnsafeMutablePointer<Int>.allocate(capacity: 4)
                 let ends = UnsafeMutablePointer<Int>.allocate(capacity: 4)
                 let four = UnsafeMutablePointer<Double>.allocate(capacity: 4)
+                let oneHot = SparseKernel.OneHot()
                 defer {
                     pending.deallocate()
                     starts.deallocate()
                     ends.deallocate()
                     four.deallocate()
+                    oneHot.deallocate()
                 }
                 var count = 0
                 var i = 0
@@ -88,7 +90,7 @@ extension Model {
                     }
                     SparseKernel.dots4(
                         columns: rows.columns, values: rows.values, start: starts, end: ends, n4: n4,
-                        query: q + first &* n, out: four)
+                        query: q + first &* n, oneHot: oneHot, out: four)
                     for r in 0..<count {
                         scores[0] = four[r]
                         emit(pending[r], scores)
