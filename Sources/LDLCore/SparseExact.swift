@@ -56,18 +56,22 @@ enum SparseExact {
         return s
     }
 
-    /// `Similarity.carefulCosine` of a unit query and the row, over its
-    /// non-zero values in increasing column order (a zero adds `±0` to sums
-    /// that are never `-0`, so the dense loop gives the same result).
-    static func carefulCosine(_ p: Pair) -> Double {
+    /// `Similarity.carefulCosine` of a unit query `q` (dense) and the row
+    /// `columns[e]`, `values[e]` for `e` in `start ..< end`, over its non-zero
+    /// values in increasing column order (a zero adds `±0` to sums that are
+    /// never `-0`, so the dense loop gives the same result).
+    static func carefulCosine(
+        unitQuery q: UnsafePointer<Double>, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, start: Int,
+        end: Int
+    ) -> Double {
         var maxAbs = 0.0
-        for e in p.start..<p.end { maxAbs = Swift.max(maxAbs, p.values[e].magnitude) }
+        for e in start..<end { maxAbs = Swift.max(maxAbs, values[e].magnitude) }
         guard maxAbs > 0, maxAbs.isFinite else { return 0 }
         var dot = 0.0
         var sum = 0.0
-        for e in p.start..<p.end {
-            let y = p.values[e] / maxAbs
-            dot += p.query[Int(p.columns[e])] * y
+        for e in start..<end {
+            let y = values[e] / maxAbs
+            dot += q[Int(columns[e])] * y
             sum += y * y
         }
         let c = dot / sum.squareRoot()

@@ -1,23 +1,8 @@
-/// Scans of the sparse layout. Cosines come out of `SparseKernel` equal to
-/// the dense layout's bit for bit. Euclidean distances cannot be summed over
-/// the row's non-zero values alone in the dense order (the query's non-zero
-/// features interleave with the row's), so a Euclidean scan filters and refines:
-///
-/// - fast: `d̃ = (|q|² + |x|²) - 2 q·x` from the kernel's dot product and the
-///   stored `|x|²`, with a bound `ε = 8 (nnz(q) + nnz(x) + 16) u (|q|² + |x|²)`
-///   (`u = 2⁻⁵³`, plus as many units of `2⁻¹⁰⁷⁰` for subnormal results) on `|d̃ - D|`, `D` being the
-///   dense layout's distance: both are within `γ_{nnz+12}`-relative errors of
-///   the true distance (the dense sum has non-negative terms; the dot product
-///   is bounded by `Σ|q_c x_c| <= (|q|² + |x|²)/2`), and `ε` doubles that;
-/// - exact: a sample whose `d̃ - ε` does not exceed the current k-th distance
-///   of the query gets its `D` computed exactly as the dense kernel does
-///   (`SparseExact.squaredDistance`) and is offered with it.
-///
-/// A sample skipped has `D >= d̃ - ε >` the k-th distance at the time, which
-/// only decreases, so it could not have entered; every sample kept carries its
-/// dense `D`. The k nearest, their order and their ties (lowest key) are
-/// therefore those of the dense layout, and so are AA-kNN's and kernel kNN's
-/// predictions. Near-identical rows, where `d̃` cancels, are simply refined.
+/// The sparse layout's scans: the kernel (`SparseKernel`) over the stored
+/// rows for a block of queries, in passes of a few queries, with the cosines
+/// finished as the dense scan finishes them. Cosines come out equal to the
+/// dense layout's bit for bit; Euclidean scans take the dot products to
+/// filter and refine (`SparseEuclidean.swift`).
 extension Model {
     /// Queries per pass of the sparse kernel: their feature-major copy
     /// (`n x 16` doubles) stays in L2 while the rows stream by.
@@ -47,11 +32,9 @@ extension Model {
                         let c = s[b] * inverseNorm
                         if c.isNaN {
                             // Magnitudes that need the careful cosine.
-                            let pair = SparseExact.Pair(
-                                query: q + (first &+ b) &* n, queryColumns: rows.columns, queryNonZero: 0,
-                                columns: rows.columns, values: rows.values, start: rows.rowStart[i],
-                                end: rows.rowStart[i &+ 1])
-                            s[b] = SparseExact.carefulCosine(pair)
+                            s[b] = SparseExact.carefulCosine(
+                                unitQuery: q + (first &+ b) &* n, columns: rows.columns, values: rows.values,
+                                start: rows.rowStart[i], end: rows.rowStart[i &+ 1])
                         } else {
                             s[b] = c
                         }
@@ -117,104 +100,5 @@ extension Model {
             first += size
         }
         return true
-    }
-
-    /// The Euclidean k nearest of the sparse layout, into `sets` (one per
-    /// query): filter by the fast distance, refine exactly (see above).
-    /// Returns false when cancelled.
-    static func scanNearestSparse(
-        _ rows: SparseView, keys: UnsafePointer<Int64>, sampleCount: Int, queries q: UnsafePointer<Double>,
-        queryCount: Int, n: Int, sets: inout [NearestSet], isCancelled: () -> Bool, filter: RowFilter
-    ) -> Bool {
-        // Each query's non-zero columns (for the exact distance), |q|² and count.
-        var columns: [Int32] = []
-        let firstColumn = UnsafeMutablePointer<Int>.allocate(capacity: queryCount + 1)
-        let squaredNorm = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
-        let terms = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
-        let bounds = UnsafeMutablePointer<Double>.allocate(capacity: queryCount)
-        defer {
-            firstColumn.deallocate()
-            squaredNorm.deallocate()
-            terms.deallocate()
-            bounds.deallocate()
-        }
-        firstColumn[0] = 0
-        for b in 0..<queryCount {
-            var sum = 0.0
-            for c in 0..<n where q[b * n + c] != 0 {
-                let v = q[b * n + c]
-                columns.append(Int32(truncatingIfNeeded: c))
-                sum += v * v
-            }
-            squaredNorm[b] = sum
-            firstColumn[b + 1] = columns.count
-            terms[b] = Double(columns.count - firstColumn[b] + 16)
-            bounds[b] = sets[b].bound
-        }
-        let result = columns.withUnsafeBufferPointer { queryColumns in
-            withUnsafePointer(to: Int32(0)) { noColumn in
-                var visitor = SparseEuclideanVisitor(
-                    rows: rows, keys: keys, queries: q, n: n, queryColumns: queryColumns.baseAddress ?? noColumn,
-                    firstColumn: firstColumn, squaredNorm: squaredNorm, terms: terms, bounds: bounds, filter: filter,
-                    sets: sets)
-                let done = scanSparse(
-                    rows, inverseNorms: rows.squaredNorms, sampleCount: sampleCount, queries: q, queryCount: queryCount,
-                    n: n, metric: .euclidean, isCancelled: isCancelled, visitor: &visitor)
-                return (done, visitor.sets)
-            }
-        }
-        sets = result.1
-        return result.0
-    }
-}
-
-/// The sparse Euclidean scan's visitor: the fast distance from the kernel's
-/// dot products, the exact one for the samples the bound cannot rule out.
-/// Per-query state is in buffers the scan owns.
-struct SparseEuclideanVisitor: ScanVisitor {
-    let rows: Model.SparseView
-    let keys: UnsafePointer<Int64>
-    /// The queries, dense, row-major.
-    let queries: UnsafePointer<Double>
-    let n: Int
-    /// Query `b`'s non-zero columns are `queryColumns[firstColumn[b] ..< firstColumn[b + 1]]`.
-    let queryColumns: UnsafePointer<Int32>
-    let firstColumn: UnsafePointer<Int>
-    /// `|q|²` per query.
-    let squaredNorm: UnsafePointer<Double>
-    /// `nnz(q) + 16` per query: the bound's terms, with the row's `nnz(x)`.
-    let terms: UnsafePointer<Double>
-    /// `sets[b].bound`, kept beside it.
-    let bounds: UnsafeMutablePointer<Double>
-    let filter: RowFilter
-    var sets: [NearestSet]
-
-    @inline(__always)
-    func includes(_ i: Int) -> Bool { filter.includes(i) }
-
-    @inline(__always)
-    mutating func visit(_ i: Int, _ dots: UnsafeMutablePointer<Double>, _ queryRange: Range<Int>) {
-        let start = rows.rowStart[i]
-        let end = rows.rowStart[i &+ 1]
-        let xx = rows.squaredNorms[i]
-        let rowTerms = Double(end &- start)
-        for b in queryRange {
-            let s = squaredNorm[b] + xx
-            // ε = 8 (nnz(q) + nnz(x) + 16) u s, plus as many subnormal units.
-            let slack = (terms[b] + rowTerms) * (0x1p-50 * s + 0x1p-1070)
-            let bound = bounds[b]
-            // NaN (overflowed norms) compares false: refined.
-            if (s - 2 * dots[b &- queryRange.lowerBound]) - slack > bound { continue }
-            if filter.excludedPerQuery != nil, filter.excludes(i, query: b) { continue }
-            let pair = SparseExact.Pair(
-                query: queries + b &* n, queryColumns: queryColumns + firstColumn[b],
-                queryNonZero: firstColumn[b &+ 1] &- firstColumn[b], columns: rows.columns, values: rows.values,
-                start: start, end: end)
-            let d = SparseExact.squaredDistance(pair, n4: n & ~3)
-            if d <= bound {
-                sets[b].offer(Neighbour(distance: d, key: keys[i], index: i))
-                bounds[b] = sets[b].bound
-            }
-        }
     }
 }
