@@ -193,6 +193,35 @@ enum StorageFixtures {
         #expect(try dense.nearestSamples(b, k: 4) == nearest)
     }
 
+    /// Clouds of rows within 1e-9 relative of one large-norm vector: the fast
+    /// distance cancels to noise, so almost every row is refined; the k
+    /// nearest must still be the dense layout's exactly.
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func nearDuplicateClouds(seed: UInt64) throws {
+        var rng = TestRandom(seed)
+        let n = 30
+        let base = (0..<n).map { c in c % 4 == 1 ? Double.random(in: 500...2000, using: &rng) : 0 }
+        func near() -> [Double] {
+            var x = base
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                let c = Int.random(in: 0..<n, using: &rng)
+                x[c] += [1e-9, -3e-7, x[c].ulp, -x[c].ulp, 2e-12].randomElement(using: &rng) ?? 0
+            }
+            return x
+        }
+        let rows = (0..<300).map { i in (Int64((i * 37) % 300), near(), rng.distribution(3)) }
+        let dense = try StorageFixtures.model(rows, n: n, l: 3, mode: .dense)
+        let sparse = try StorageFixtures.model(rows, n: n, l: 3, mode: .sparse)
+        let queries = (0..<10).map { _ in near() } + [base]
+        for q in queries {
+            for k in [1, 3, 10, 64] {
+                #expect(try dense.nearestSamples(q, k: k) == sparse.nearestSamples(q, k: k), "k=\(k)")
+            }
+        }
+        try StorageFixtures.expectSamePredictions(
+            dense, sparse, queries: queries, methods: [.aaknn(), .aaknn(k: 1), .kernel(), .uaknn(), .wuaknn()], "cloud")
+    }
+
     /// Random shapes with extreme values: both layouts give the same result,
     /// or the same error.
     @Test(arguments: 1...20)
