@@ -35,6 +35,8 @@ public final class Model {
     var layout: StorageMode
     /// Whether `auto` has made its final choice (`finishLoad`).
     var layoutIsFinal: Bool
+    /// Whether `finishLoad` has run on a loaded model.
+    var loadIsFinished = false
     /// Features as given, `count * featureCount` (layout `dense`).
     var rawFeatures: [Double] = []
     /// Features rounded to float32, `count * featureCount` (layout `float4`).

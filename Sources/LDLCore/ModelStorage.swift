@@ -36,10 +36,13 @@ extension Model {
     /// Tells the model that a full load is complete. With `auto`, decides the
     /// layout on all rows (sparse when at most 1 value in 8 is non-zero) and
     /// keeps it for rows added later; every layout then drops the spare
-    /// capacity of its growth. An empty model stays undecided. Linear in the
-    /// model's size, like a copy; calling it again only trims.
+    /// capacity of its growth. Linear in the model's size, like a copy. Only
+    /// the first call after rows were loaded does anything (an empty model
+    /// stays undecided): rows added later need no call, and calling it after
+    /// each of them would copy the model each time.
     public func finishLoad() {
-        if !layoutIsFinal, count > 0 {
+        guard !loadIsFinished, count > 0 else { return }
+        if !layoutIsFinal {
             reconsiderLayout()
             layoutIsFinal = true
         }
@@ -49,6 +52,7 @@ extension Model {
         keys.trimCapacity()
         inverseNorms.trimCapacity()
         labels.trimCapacity()
+        loadIsFinished = true
     }
 
     /// `auto`: converts to the layout the rows so far suit.
