@@ -31,7 +31,8 @@
 /// Features are taken in tiles short enough for the four rows' slices to stay
 /// in L1 while every query of the block passes over them; the accumulators
 /// are kept in memory between tiles. A single query (4 x 1) is bound by
-/// memory bandwidth, not by the kernel.
+/// memory: its steps take two chunks of each row at a time (still in order,
+/// pair by pair), to keep more loads in flight.
 ///
 /// Rows are float64 (`dense`) or float32 (`float4`, widened to float64 as
 /// they are loaded, so every product and sum is float64); queries are always
@@ -240,6 +241,20 @@ enum Kernel {
     ) {
         var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3]
         var i = from
+        // Two chunks a step, each accumulator taking them in order (so the
+        // sums are those of one chunk a step): more loads in flight for a
+        // single query, which waits on memory. 300,000 x 64 rows: float4
+        // 9.0 -> 6.8 ms, dense 20.6 -> 15.3 ms.
+        while i &+ 8 <= to {
+            let y = load4(q0, i), z = load4(q0, i &+ 4)
+            let x0 = load4(r0, i), w0 = load4(r0, i &+ 4), x1 = load4(r1, i), w1 = load4(r1, i &+ 4)
+            let x2 = load4(r2, i), w2 = load4(r2, i &+ 4), x3 = load4(r3, i), w3 = load4(r3, i &+ 4)
+            a0 = mac(mac(a0, x0, y), w0, z)
+            a1 = mac(mac(a1, x1, y), w1, z)
+            a2 = mac(mac(a2, x2, y), w2, z)
+            a3 = mac(mac(a3, x3, y), w3, z)
+            i &+= 8
+        }
         while i < to {
             let y = load4(q0, i)
             a0 = mac(a0, load4(r0, i), y)
@@ -293,9 +308,21 @@ enum Kernel {
     ) {
         var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3]
         var i = from
+        // As in `dot4x1`: two chunks a step, in order, the rows loaded before
+        // the query (300,000 x 64: float4 24 -> 14 -> 5.5 ms, dense 15 -> 10.5 ms).
+        while i &+ 8 <= to {
+            let x0 = load4(r0, i), w0 = load4(r0, i &+ 4), x1 = load4(r1, i), w1 = load4(r1, i &+ 4)
+            let x2 = load4(r2, i), w2 = load4(r2, i &+ 4), x3 = load4(r3, i), w3 = load4(r3, i &+ 4)
+            let y = load4(q0, i), z = load4(q0, i &+ 4)
+            let d0 = y - x0, e0 = z - w0, d1 = y - x1, e1 = z - w1
+            let d2 = y - x2, e2 = z - w2, d3 = y - x3, e3 = z - w3
+            a0 = mac(mac(a0, d0, d0), e0, e0)
+            a1 = mac(mac(a1, d1, d1), e1, e1)
+            a2 = mac(mac(a2, d2, d2), e2, e2)
+            a3 = mac(mac(a3, d3, d3), e3, e3)
+            i &+= 8
+        }
         while i < to {
-            // The rows first, then the query: a single query on float32 rows
-            // took half the time so (it is bound by the rows' loads).
             let x0 = load4(r0, i), x1 = load4(r1, i), x2 = load4(r2, i), x3 = load4(r3, i)
             let y = load4(q0, i)
             let d0 = y - x0, d1 = y - x1
