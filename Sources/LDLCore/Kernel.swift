@@ -115,7 +115,7 @@ enum Kernel {
             switch metric {
             case .cosine:
                 #if UAKNN_FMA
-                while b &+ 3 <= queryCount {
+                while T.threeQueryCosineStep, b &+ 3 <= queryCount {
                     dot4x3(r0, r1, r2, r3, q + b &* n, q + (b &+ 1) &* n, q + (b &+ 2) &* n, t, e, acc + 4 &* b)
                     b &+= 3
                 }
@@ -343,6 +343,9 @@ protocol StoredScalar {
     /// Four values from `p + i`, as float64.
     static func load4(_ p: UnsafePointer<Self>, _ i: Int) -> SIMD4<Double>
     var widened: Double { get }
+    /// Whether the fused cosine step takes 3 queries (else 2): converting
+    /// float32 needs registers the 4 x 3 step has not got.
+    static var threeQueryCosineStep: Bool { get }
 }
 
 extension Double: StoredScalar {
@@ -352,6 +355,8 @@ extension Double: StoredScalar {
     }
 
     @inline(__always) var widened: Double { self }
+
+    static var threeQueryCosineStep: Bool { true }
 }
 
 extension Float: StoredScalar {
@@ -361,4 +366,6 @@ extension Float: StoredScalar {
     }
 
     @inline(__always) var widened: Double { Double(self) }
+
+    static var threeQueryCosineStep: Bool { false }
 }
