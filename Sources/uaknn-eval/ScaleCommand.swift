@@ -17,7 +17,9 @@ enum ScaleCommand {
     static let labelCount = 5
 
     static func run(_ arguments: Arguments) throws {
-        let rowCounts = try list(arguments, "rows") ?? [20_000, 100_000, 300_000]
+        // With --data alone, only the datasets are measured.
+        let randomData = !arguments.has("data") || ["rows", "features", "density"].contains { arguments.has($0) }
+        let rowCounts = randomData ? try list(arguments, "rows") ?? [20_000, 100_000, 300_000] : []
         let featureCounts = try list(arguments, "features") ?? [64]
         let density = try arguments.double("density") ?? 1
         guard density > 0, density <= 1 else {

@@ -43,7 +43,8 @@ enum Usage {
               How prediction time and memory grow with rows and features, per
               storage mode: random models of each --rows x --features (features
               uniform in [0, 1), each non-zero with probability --density; fixed
-              seed), then each --data folder (queries: its last --queries rows).
+              seed), then each --data folder (queries: its last --queries rows);
+              with --data and none of --rows, --features, --density, only the folders.
               Every round times each storage mode and method in turn. Prints
               ms/query one at a time and in one batch, and MB held.
 

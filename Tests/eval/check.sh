@@ -129,6 +129,12 @@ if "$BIN" scale --rows 300 --features 8,16 --density 0.1 --storage all --queries
 else
     fail "scale: $(cat "$WORK/err")"
 fi
+if "$BIN" scale --storage sparse --queries 4 --rounds 1 --data "$DATA" >"$WORK/scale" 2>"$WORK/err" \
+    && ! grep -q '^random' "$WORK/scale" && [[ $(grep -c '^SJAFFE ' "$WORK/scale") -eq 1 ]]; then
+    pass "scale --data alone measures the folder only"
+else
+    fail "scale --data alone: $(cat "$WORK/scale" "$WORK/err")"
+fi
 
 if "$BIN" compare --data "$DATA" --storage sparse --tolerance 0 >"$WORK/compare" 2>"$WORK/err" \
     && [[ $(grep -cE '^(uaknn|wuaknn|aaknn|kernel) +43 +0 +0 +0 +0$' "$WORK/compare") -eq 4 ]] \
