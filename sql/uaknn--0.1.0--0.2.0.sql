@@ -313,7 +313,8 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 DROP FUNCTION @extschema@.uaknn_cache_info();
 CREATE FUNCTION @extschema@.uaknn_cache_info(
     OUT model text, OUT rows bigint, OUT bytes bigint, OUT version bigint,
-    OUT loaded_at timestamptz, OUT load_ms float8, OUT last_load text, OUT last_used timestamptz)
+    OUT loaded_at timestamptz, OUT load_ms float8, OUT last_load text, OUT last_used timestamptz,
+    OUT storage text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'uaknn_cache_info'
 LANGUAGE C VOLATILE PARALLEL RESTRICTED;

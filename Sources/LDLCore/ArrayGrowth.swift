@@ -16,3 +16,16 @@ extension Dictionary {
         reserveCapacity(Swift.max(n, capacity.multipliedReportingOverflow(by: 2).partialValue))
     }
 }
+
+extension Array {
+    /// Drops unused capacity when it exceeds an eighth of the elements (a copy
+    /// of the used part; the old buffer is freed), after a load that grew the
+    /// array geometrically.
+    mutating func trimCapacity() {
+        guard capacity - count > count / 8 + 16 else { return }
+        var copy: [Element] = []
+        copy.reserveCapacity(count)
+        copy.append(contentsOf: self)
+        self = copy
+    }
+}

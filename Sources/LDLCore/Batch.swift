@@ -37,6 +37,17 @@ extension Model {
         _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method,
         into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
     ) throws(LDLError) {
+        try predictBatch(queries, count: count, method: method, filter: RowFilter(), into: out, isCancelled: isCancelled)
+    }
+
+    /// `predictBatch` using only the samples `filter` lets through (for
+    /// cross-validation and leave-one-out on one model; see `RowFilter`).
+    /// Throws `.notReady` when a query is left with no sample to use (no
+    /// prototype member, for the methods that match prototypes).
+    public func predictBatch(
+        _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method, filter: RowFilter,
+        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
+    ) throws(LDLError) {
         try method.validate()
         guard count >= 0 else { throw LDLError.invalid("query count is \(count), expected at least 0") }
         let nq = try Validation.product(count, featureCount, what: "query matrix")
@@ -48,24 +59,27 @@ extension Model {
         guard out.count == no else {
             throw LDLError.invalid("output buffer has \(out.count) values, expected \(count) rows x \(labelCount)")
         }
+        try filter.check(queryCount: count)
         guard count > 0 else { return }
         for r in 0..<count {
             try checkQuery(UnsafeBufferPointer(rebasing: queries[(r * featureCount)..<((r + 1) * featureCount)]), row: r)
         }
         try checkCanPredict(method)
         try withModelSpaceQueries(queries, count: count) { (q) throws(LDLError) in
-            try runBatch(q, count: count, method: method, into: out, isCancelled: isCancelled)
+            try runBatch(q, count: count, method: method, into: out, isCancelled: isCancelled, filter: filter)
         }
     }
 
     /// Convenience for arrays: `queries` row-major, one prediction per row.
-    public func predictBatch(_ queries: [Double], count: Int, method: Method = .uaknn()) throws(LDLError) -> [Double] {
+    public func predictBatch(
+        _ queries: [Double], count: Int, method: Method = .uaknn(), filter: RowFilter = RowFilter()
+    ) throws(LDLError) -> [Double] {
         let (total, overflow) = count.multipliedReportingOverflow(by: labelCount)
         guard !overflow, count >= 0 else { throw LDLError.invalid("query count is \(count), out of range") }
         var out = [Double](repeating: 0, count: total)
         try queries.withUnsafeBufferPointer { (q) throws(LDLError) in
             try out.withUnsafeMutableBufferPointer { (o) throws(LDLError) in
-                try predictBatch(q, count: count, method: method, into: o, isCancelled: { false })
+                try predictBatch(q, count: count, method: method, filter: filter, into: o, isCancelled: { false })
             }
         }
         return out
@@ -115,18 +129,38 @@ extension Model {
     /// The computation, on validated inputs (sizes, values, method, model).
     func runBatch(
         _ queries: UnsafeBufferPointer<Double>, count: Int, method: Method,
-        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
+        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool, filter: RowFilter = RowFilter()
     ) throws(LDLError) {
+        // Row filters (cross-validation and leave-one-out over one model) reach
+        // the scans of uaknn, wuaknn, aaknn and kernel kNN with a per-query
+        // bandwidth or a fixed one; the other methods derive from every row.
+        func unfiltered() throws(LDLError) {
+            guard filter.isTrivial else {
+                throw LDLError.invalid(
+                    "row filters are not supported for method \(method.name) with these parameters",
+                    hint: "Filter uaknn, wuaknn, aaknn, or kernel kNN with the kth or fixed rule.")
+            }
+        }
         switch method {
         case .mix(let members, let weights):
-            try mixBatch(queries, count: count, members: members, weights: weights, into: out, isCancelled: isCancelled)
+            try mixBatch(
+                queries, count: count, members: members, weights: weights, into: out, isCancelled: isCancelled,
+                filter: filter)
             return
         case .prior:
+            try unfiltered()
             priorFinish(into: out, count: count)
             return
         case .kernel(let options):
-            try kernelBatch(queries, count: count, options: options, into: out, isCancelled: isCancelled)
+            let rule = options.resolvedRule()
+            let plain = (rule == .kth || rule == .fixed) && options.k >= 1 && options.fallback == .none && !hasWeights
+            if !(plain && !filter.isTrivial) {
+                try unfiltered()
+                try kernelBatch(queries, count: count, options: options, into: out, isCancelled: isCancelled)
+                return
+            }
         case .maxent(let l2):
+            try unfiltered()
             try maxEntBatch(queries, count: count, l2: l2, into: out, isCancelled: isCancelled)
             return
         default:
@@ -141,6 +175,7 @@ extension Model {
             if isCancelled() { throw LDLError.cancelled }
             let size = Swift.min(blockSize, count - start)
             let block = UnsafeBufferPointer(rebasing: queries[(start * n)..<((start + size) * n)])
+            let blockFilter = filter.block(from: start, count: size)
             func row(_ b: Int) -> UnsafeBufferPointer<Double> {
                 UnsafeBufferPointer(rebasing: block[(b * n)..<((b + 1) * n)])
             }
@@ -159,9 +194,11 @@ extension Model {
             case .uaknn(let options):
                 normalizeBlock()
                 let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
-                    try matchesForUAKNN(unitQueries: u, queryCount: size, options: options, isCancelled: isCancelled)
+                    try matchesForUAKNN(
+                        unitQueries: u, queryCount: size, options: options, isCancelled: isCancelled, filter: blockFilter)
                 }
                 for b in 0..<size {
+                    if matched[b].isEmpty, !filter.isTrivial { throw LDLError.nothingPassesTheFilter() }
                     // Sampled mode can draw millions of values per query: it polls.
                     _ = try uaknnFinish(
                         matches: matched[b], query: row(b), options: options, into: output(b),
@@ -170,22 +207,39 @@ extension Model {
             case .wuaknn(let base):
                 normalizeBlock()
                 let matched = try unit.withUnsafeBufferPointer { (u) throws(LDLError) in
-                    try prototypeMatches(unitQueries: u, queryCount: size, isCancelled: isCancelled)
+                    try prototypeMatches(unitQueries: u, queryCount: size, isCancelled: isCancelled, filter: blockFilter)
                 }
-                for b in 0..<size { try wuaknnFinish(matches: matched[b], softmaxBase: base, into: output(b)) }
+                for b in 0..<size {
+                    if matched[b].isEmpty, !filter.isTrivial { throw LDLError.nothingPassesTheFilter() }
+                    try wuaknnFinish(matches: matched[b], softmaxBase: base, into: output(b))
+                }
             case .aaknn(let k):
                 if hasWeights {
                     // Rows of weight 0 are left out of the scan (`RowWeights.swift`).
+                    try unfiltered()
                     let sets = try nearestRows(
                         queries: block, queryCount: size, k: k, metric: .euclidean, weighted: true,
                         isCancelled: isCancelled)
                     for b in 0..<size { try aaknnWeightedFinish(neighbours: sets[b].ascending(), into: output(b)) }
                 } else {
                     let sets = try scanNearest(
-                        queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled)
-                    for b in 0..<size { aaknnFinish(neighbours: sets[b].ascending(), into: output(b)) }
+                        queries: block, queryCount: size, k: k, metric: .euclidean, isCancelled: isCancelled,
+                        filter: blockFilter)
+                    for b in 0..<size {
+                        guard !sets[b].heap.isEmpty else { throw LDLError.nothingPassesTheFilter() }
+                        aaknnFinish(neighbours: sets[b].ascending(), into: output(b))
+                    }
                 }
-            case .mix, .prior, .kernel, .maxent:
+            case .kernel(let o):
+                // Only a filtered plain kernel comes here (see above).
+                let sets = try scanNearest(
+                    queries: block, queryCount: size, k: o.k, metric: .euclidean, isCancelled: isCancelled,
+                    filter: blockFilter)
+                for b in 0..<size {
+                    guard !sets[b].heap.isEmpty else { throw LDLError.nothingPassesTheFilter() }
+                    kernelFinish(neighbours: sets[b].ascending(), bandwidth: o.bandwidth, into: output(b))
+                }
+            case .mix, .prior, .maxent:
                 break  // handled above
             }
             start += size

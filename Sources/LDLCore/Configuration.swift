@@ -85,6 +85,11 @@ extension Settings {
         return policy
     }
 
+    /// How the model's cache holds its features (`storage`).
+    public func storageMode() -> StorageMode {
+        text("storage").flatMap { try? StorageMode.parse($0) } ?? .auto
+    }
+
     /// The model's standardization (`standardize`).
     public func standardizeMode() -> StandardizeMode {
         text("standardize").flatMap { StandardizeMode(rawValue: $0.lowercased()) } ?? .none

@@ -260,7 +260,8 @@ private struct CVRun {
             } : nil
         // The stored labels are distributions already; normalize only keeps the policy from refusing any.
         let fold = try Model(
-            featureCount: n, labelCount: l, labelPolicy: LabelPolicy(normalize: true), standardization: statistics)
+            featureCount: n, labelCount: l, labelPolicy: LabelPolicy(normalize: true), standardization: statistics,
+            storage: model.requestedStorage)
         fold.reserveCapacity(additional: train.count)
         try model.withStoredFeatures { (x) throws(LDLError) in
             try model.withStoredLabels { (d) throws(LDLError) in

@@ -216,9 +216,10 @@ extension Model {
             case .soft:
                 shares = (0..<L).compactMap { j in row[i * L + j] > 0 ? (j, row[i * L + j]) : nil }
             }
+            let x = shares.isEmpty ? [] : storedFeatures(i, 1)
             for (j, w) in shares where j >= 0 && j < L {
                 mass[j] += w
-                for f in 0..<n { sums[j][f] += w * rawFeatures[i * n + f] }
+                for f in 0..<n { sums[j][f] += w * x[f] }
             }
         }
         return (0..<L).map { j in mass[j] > 0 ? sums[j].map { $0 / mass[j] } : nil }

@@ -185,47 +185,8 @@ extension Model {
                 }
             }
         }
-        let n = featureCount
-        let L = labelCount
-        let slots = queryCount * L
-        var bestScore = [Double](repeating: -.infinity, count: slots)
-        var bestKey = [Int64](repeating: .max, count: slots)
-        var bestIndex = [Int](repeating: -1, count: slots)
-        var cancelled = false
-        if queryCount > 0, selves.count >= queryCount, unitQueries.count >= queryCount * n, let q = unitQueries.baseAddress {
-            let starts = prototypes.memberStart
-            let members = prototypes.memberLabels
-            let sampleCount = Swift.min(count, starts.count - 1)
-            withStorage { store in
-                let done = Self.scanScores(
-                    store, sampleCount: sampleCount, queries: q, queryCount: queryCount, n: n, metric: .cosine,
-                    isCancelled: isCancelled, include: { starts[$0] < starts[$0 + 1] }
-                ) { i, scores in
-                    let key = store.keys[i]
-                    for m in starts[i]..<starts[i + 1] {
-                        let j = Int(members[m])
-                        guard j >= 0, j < L else { continue }
-                        for b in 0..<queryCount where selves[b] != i {
-                            let slot = b * L + j
-                            let s = scores[b]
-                            if s > bestScore[slot] || (s == bestScore[slot] && key < bestKey[slot]) {
-                                bestScore[slot] = s
-                                bestKey[slot] = key
-                                bestIndex[slot] = i
-                            }
-                        }
-                    }
-                }
-                cancelled = !done
-            }
-        }
-        if cancelled { throw LDLError.cancelled }
-        return (0..<queryCount).map { b in
-            (0..<L).compactMap { j in
-                let slot = b * L + j
-                return bestIndex[slot] >= 0
-                    ? Match(label: j, index: bestIndex[slot], key: bestKey[slot], mu: bestScore[slot]) : nil
-            }
-        }
+        return try prototypeMatches(
+            unitQueries: unitQueries, queryCount: queryCount, isCancelled: isCancelled,
+            filter: RowFilter(excludedPerQuery: Array(selves.prefix(queryCount))))
     }
 }

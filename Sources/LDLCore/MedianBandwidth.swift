@@ -40,7 +40,8 @@ extension Model {
             let size = Swift.min(blockSize, sampled.count - start)
             let selves = Array(sampled[start..<(start + size)])
             for (b, i) in selves.enumerated() {
-                for f in 0..<n { block[b * n + f] = rawFeatures[i * n + f] }
+                let row = storedFeatures(i, 1)
+                for f in 0..<n { block[b * n + f] = row[f] }
             }
             let sets = try block.withUnsafeBufferPointer { (q) throws(LDLError) in
                 try nearestRows(

@@ -5,7 +5,7 @@
 extension Model {
     func mixBatch(
         _ queries: UnsafeBufferPointer<Double>, count: Int, members: [Method], weights: [Double]?,
-        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool
+        into out: UnsafeMutableBufferPointer<Double>, isCancelled: () -> Bool, filter: RowFilter = RowFilter()
     ) throws(LDLError) {
         let total = count * labelCount
         for i in 0..<total { out[i] = 0 }
@@ -13,7 +13,7 @@ extension Model {
         var scratch = [Double](repeating: 0, count: total)
         for (member, share) in zip(members, shares) where share > 0 {
             try scratch.withUnsafeMutableBufferPointer { (s) throws(LDLError) in
-                try runBatch(queries, count: count, method: member, into: s, isCancelled: isCancelled)
+                try runBatch(queries, count: count, method: member, into: s, isCancelled: isCancelled, filter: filter)
             }
             for i in 0..<total { out[i] += share * scratch[i] }
         }

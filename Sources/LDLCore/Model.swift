@@ -1,14 +1,16 @@
 /// A label-distribution model: samples with a fixed number of features `N`
 /// and labels `L`, each identified by a caller-chosen key.
 ///
-/// Storage is flat and contiguous (`count * N` doubles, row after row) so
-/// that a scan reads memory sequentially. Each sample is kept once, as given,
-/// with the inverse of its norm computed when it is added: the cosine with a
-/// unit query is then one dot product and one multiplication
-/// (`q̂·x · 1/|x|`), and the Euclidean distances of AA-kNN and kernel kNN
-/// are exactly `Σ (x_i - q_i)²`. Keeping a second, normalized copy would make
-/// the cosine a bare dot product but double the memory of every cached
-/// model, for no measurable speed (a scan is bound by memory bandwidth).
+/// Features are held in one of three layouts (`StorageMode`): dense float64
+/// rows (`count * N` doubles, row after row, so that a scan reads memory
+/// sequentially), float32 rows (`float4`), or each row's non-zero values
+/// (`sparse`, see `SparseRows`). Each sample is kept once, as given (as
+/// float32 for `float4`), with the inverse of its norm computed when it is
+/// added: the cosine with a unit query is then one dot product and one
+/// multiplication (`q̂·x · 1/|x|`), and the Euclidean distances of AA-kNN and
+/// kernel kNN are exactly `Σ (x_i - q_i)²`. Keeping a second, normalized copy
+/// would make the cosine a bare dot product but double the memory of every
+/// cached model, for no measurable speed (a scan is bound by memory bandwidth).
 ///
 /// Samples are stored in insertion order, but every nearest-neighbour choice
 /// breaks ties by the lowest key, so a model built one row at a time predicts
@@ -18,6 +20,8 @@
 public final class Model {
     public let featureCount: Int
     public let labelCount: Int
+    /// The storage asked for when the model was made (`auto` by default).
+    public let requestedStorage: StorageMode
 
     /// The most labels a model may have.
     public static let maximumLabelCount = 1 << 20
@@ -26,8 +30,19 @@ public final class Model {
     var keys: [Int64] = []
     /// Where each key is stored, to reject duplicates.
     var indexOfKey: [Int64: Int] = [:]
-    /// Features as given, `count * featureCount`.
+    /// The layout the features are held in now: `dense`, `sparse` or
+    /// `float4`, never `auto` (see `ModelStorage.swift`).
+    var layout: StorageMode
+    /// Whether `auto` has made its final choice (`finishLoad`).
+    var layoutIsFinal: Bool
+    /// Whether `finishLoad` has run on a loaded model.
+    var loadIsFinished = false
+    /// Features as given, `count * featureCount` (layout `dense`).
     var rawFeatures: [Double] = []
+    /// Features rounded to float32, `count * featureCount` (layout `float4`).
+    var floatFeatures: [Float] = []
+    /// The non-zero features (layout `sparse`).
+    var sparseRows = SparseRows()
     /// `1/|x|` per sample (see `Similarity.inverseNorm`): 0 for a zero
     /// vector, NaN for one whose magnitudes need the careful cosine.
     var inverseNorms: [Double] = []
@@ -50,6 +65,11 @@ public final class Model {
     /// (`fitMaxEnt`) or restored by the caller. Rows added later are not in
     /// it until the next fit.
     public var maxEntFit: MaxEntFit? = nil
+    /// Non-zero feature values stored, whatever the layout: `auto`'s measure.
+    public internal(set) var nonZeroCount = 0
+    /// Rows a loader announced (`reserveCapacity`), so that a switch of layout
+    /// in the middle of a load can reserve them.
+    var announcedCount = 0
 
     /// A model with no samples yet. `featureCount >= 1`, `labelCount >= 2`
     /// (a distribution over one label carries no information, and no sample
@@ -58,9 +78,11 @@ public final class Model {
     /// every prediction allocates a few arrays of `labelCount` (and the
     /// model one at once), and no label-distribution data set comes near.
     /// `standardization`, when given, must have `featureCount` features.
+    /// `storage` is the features' layout (see `StorageMode`); with `auto`,
+    /// call `finishLoad()` after a full load to make the choice final.
     public init(
         featureCount: Int, labelCount: Int, labelPolicy: LabelPolicy = LabelPolicy(),
-        standardization: Standardization? = nil
+        standardization: Standardization? = nil, storage: StorageMode = .auto
     ) throws(LDLError) {
         guard featureCount >= 1, featureCount <= Int(Int32.max) else {
             throw LDLError.invalid("feature count is \(featureCount), expected 1 to \(Int32.max)")
@@ -77,20 +99,29 @@ public final class Model {
         self.labelCount = labelCount
         self.labelPolicy = labelPolicy
         self.standardization = standardization
+        self.requestedStorage = storage
+        // `auto` starts sparse: the first rows decide (see `reconsiderLayout`).
+        self.layout = storage == .auto ? .sparse : storage
+        self.layoutIsFinal = storage != .auto
         self.prototypes = Prototypes(labelCount: labelCount)
     }
 
     /// The number of samples.
     public var count: Int { keys.count }
 
+    /// The layout the features are held in: `dense`, `sparse` or `float4`
+    /// (what `auto` chose, or is choosing while a load goes on).
+    public var storageMode: StorageMode { layout }
+
     /// Bytes held by the sample storage (capacity, not just the used part),
     /// for a cache report. The key index is estimated.
     public var memoryBytes: Int {
         let doubles = rawFeatures.capacity + inverseNorms.capacity + labels.capacity + (weights?.capacity ?? 0)
+        let floats = floatFeatures.capacity * MemoryLayout<Float>.stride
         let keyBytes = keys.capacity * MemoryLayout<Int64>.stride
         let indexBytes = indexOfKey.capacity * (MemoryLayout<Int64>.stride + MemoryLayout<Int>.stride + 1)
-        return doubles * MemoryLayout<Double>.stride + keyBytes + indexBytes + prototypes.memoryBytes
-            + neighbourCache.memoryBytes + MemoryLayout<Model>.size
+        return doubles * MemoryLayout<Double>.stride + floats + sparseRows.memoryBytes + keyBytes + indexBytes
+            + prototypes.memoryBytes + neighbourCache.memoryBytes + MemoryLayout<Model>.size
     }
 
     /// Whether a sample with this key is stored.
@@ -104,9 +135,14 @@ public final class Model {
         let (f, o2) = total.multipliedReportingOverflow(by: featureCount)
         let (l, o3) = total.multipliedReportingOverflow(by: labelCount)
         guard !o1, !o2, !o3 else { return }
+        announcedCount = Swift.max(announcedCount, total)
         keys.reserveCapacityGrowing(to: total)
         inverseNorms.reserveCapacityGrowing(to: total)
-        rawFeatures.reserveCapacityGrowing(to: f)
+        switch layout {
+        case .sparse: sparseRows.reserveCapacity(rows: total)
+        case .float4: floatFeatures.reserveCapacityGrowing(to: f)
+        default: rawFeatures.reserveCapacityGrowing(to: f)
+        }
         labels.reserveCapacityGrowing(to: l)
         indexOfKey.reserveCapacityGrowing(to: total)
         prototypes.reserveCapacity(samples: total)
@@ -122,8 +158,9 @@ public final class Model {
     /// `weight` (F2.1's per-row importance, finite and >= 0) nil means 1; see `RowWeights.swift`.
     ///
     /// - Throws: `.invalidParameter` for a length other than `featureCount` /
-    ///   `labelCount`, a value that is not finite, a label row the policy
-    ///   refuses, a negative or non-finite weight, or a key already present.
+    ///   `labelCount`, a value that is not finite (or, with `float4`, beyond
+    ///   float32's range once stored), a label row the policy refuses, a
+    ///   negative or non-finite weight, or a key already present.
     public func add(
         key: Int64, features: UnsafeBufferPointer<Double>, labels distribution: UnsafeBufferPointer<Double>,
         weight: Double? = nil
@@ -139,16 +176,17 @@ public final class Model {
         _ = try Validation.product(count + 1, featureCount, what: "model")
         try withStoredForm(features: features, labels: distribution, labelSum: sum) {
             (features, distribution) throws(LDLError) in
+            if layout == .float4 { try Validation.checkFloat32Range(features, what: "feature vector") }
             let index = keys.count
             priorCache = nil
             neighbourCache = NeighbourCache()
             appendWeight(weight, at: index)
             keys.append(key)
             indexOfKey[key] = index
-            rawFeatures.append(contentsOf: features)
-            inverseNorms.append(Similarity.inverseNorm(features))
+            appendFeatures(features)
             labels.append(contentsOf: distribution)
             prototypes.append(distribution)
+            if !layoutIsFinal, count & (count - 1) == 0 { reconsiderLayout() }
         }
     }
 

@@ -162,6 +162,11 @@ extension Parameter {
                 name: "label_tolerance", type: .float8, scope: .model, methods: [], range: .atLeast(0),
                 defaultText: plain(LabelPolicy.defaultTolerance), summary: "how far from 1 a label row's sum may be"),
             Parameter(
+                name: "storage", type: .text, scope: .model, methods: [],
+                range: .choices(StorageMode.allCases.map(\.name)), defaultText: StorageMode.auto.name,
+                summary: "how the cache holds features: auto (sparse when at most 1 value in 8 is non-zero, "
+                    + "else dense), dense, sparse, float4 (float32 rows, half the memory)"),
+            Parameter(
                 name: "weight_column", type: .text, scope: .model, methods: ["aaknn", "kernel"], range: .any,
                 defaultText: "none",
                 summary: "a numeric column of the model's table weighting each row (finite, >= 0; "

@@ -33,14 +33,14 @@ enum Similarity {
     /// `1/|x|` for the fast cosine; 0 when `x = 0` (the cosine is then 0);
     /// NaN when the largest magnitude is outside `safeMagnitudes`, which sends
     /// the sample to `carefulCosine` (the NaN makes the fast product NaN).
-    static func inverseNorm(_ x: UnsafeBufferPointer<Double>) -> Double {
+    static func inverseNorm<T: StoredScalar>(_ x: UnsafeBufferPointer<T>) -> Double {
         var maxAbs = 0.0
-        for v in x { maxAbs = Swift.max(maxAbs, v.magnitude) }
+        for v in x { maxAbs = Swift.max(maxAbs, v.widened.magnitude) }
         guard maxAbs > 0 else { return 0 }
         guard safeMagnitudes.contains(maxAbs) else { return .nan }
         var sum = 0.0
         for v in x {
-            let y = v / maxAbs
+            let y = v.widened / maxAbs
             sum += y * y
         }
         return 1 / (maxAbs * sum.squareRoot())
@@ -49,14 +49,16 @@ enum Similarity {
     /// The cosine of a unit query with a sample of any finite magnitudes: the
     /// sample is scaled by its largest magnitude on the fly. Slow, and only
     /// used for samples `inverseNorm` marked.
-    static func carefulCosine(_ unitQuery: UnsafePointer<Double>, _ row: UnsafePointer<Double>, _ n: Int) -> Double {
+    static func carefulCosine<T: StoredScalar>(_ unitQuery: UnsafePointer<Double>, _ row: UnsafePointer<T>, _ n: Int)
+        -> Double
+    {
         var maxAbs = 0.0
-        for i in 0..<n { maxAbs = Swift.max(maxAbs, row[i].magnitude) }
+        for i in 0..<n { maxAbs = Swift.max(maxAbs, row[i].widened.magnitude) }
         guard maxAbs > 0, maxAbs.isFinite else { return 0 }
         var dot = 0.0
         var sum = 0.0
         for i in 0..<n {
-            let y = row[i] / maxAbs
+            let y = row[i].widened / maxAbs
             dot += unitQuery[i] * y
             sum += y * y
         }

@@ -27,7 +27,7 @@ extension Model {
         let predicted = try leaveOneOut(method: .aaknn(k: smoothK), isCancelled: isCancelled)
         let L = labelCount
         let n = featureCount
-        let copy = try Model(featureCount: n, labelCount: L)
+        let copy = try Model(featureCount: n, labelCount: L, labelPolicy: LabelPolicy(normalize: true), storage: requestedStorage)
         copy.reserveCapacity(additional: count)
         var row = [Double](repeating: 0, count: L)
         for i in 0..<count {
@@ -37,7 +37,7 @@ extension Model {
                 row[j] = Swift.min(1, Swift.max(0, (1 - lambda) * labels[i * L + j] + lambda * predicted[i * L + j]))
             }
             try copy.add(
-                key: keys[i], features: Array(rawFeatures[(i * n)..<((i + 1) * n)]), labels: row,
+                key: keys[i], features: storedFeatures(i, 1), labels: row,
                 weight: weights.map { $0[i] })
         }
         neighbourCache.smoothed = (lambda, smoothK, copy)

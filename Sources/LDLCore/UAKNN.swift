@@ -15,14 +15,15 @@ extension Model {
     /// samples of the whole model by cosine, nearest first.
     func matchesForUAKNN(
         unitQueries: UnsafeBufferPointer<Double>, queryCount: Int, options: UAKNNOptions,
-        isCancelled: () -> Bool
+        isCancelled: () -> Bool, filter: RowFilter = RowFilter()
     ) throws(LDLError) -> [[Match]] {
         if options.prototypes {
-            return try prototypeMatches(unitQueries: unitQueries, queryCount: queryCount, isCancelled: isCancelled)
+            return try prototypeMatches(
+                unitQueries: unitQueries, queryCount: queryCount, isCancelled: isCancelled, filter: filter)
         }
         let sets = try scanNearest(
             queries: unitQueries, queryCount: queryCount, k: labelCount, metric: .cosine,
-            isCancelled: isCancelled)
+            isCancelled: isCancelled, filter: filter)
         return sets.map { set in
             set.ascending().enumerated().map { rank, n in
                 Match(label: rank, index: n.index, key: n.key, mu: -n.distance)
@@ -32,9 +33,11 @@ extension Model {
 
     /// Step 2 with prototypes, as lists of matches (empty prototypes left out).
     func prototypeMatches(
-        unitQueries: UnsafeBufferPointer<Double>, queryCount: Int, isCancelled: () -> Bool
+        unitQueries: UnsafeBufferPointer<Double>, queryCount: Int, isCancelled: () -> Bool,
+        filter: RowFilter = RowFilter()
     ) throws(LDLError) -> [[Match]] {
-        let found = try scanPrototypes(unitQueries: unitQueries, queryCount: queryCount, isCancelled: isCancelled)
+        let found = try scanPrototypes(
+            unitQueries: unitQueries, queryCount: queryCount, isCancelled: isCancelled, filter: filter)
         return found.map { p in
             var list: [Match] = []
             for j in 0..<p.index.count where p.index[j] >= 0 {

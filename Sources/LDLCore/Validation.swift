@@ -17,6 +17,15 @@ enum Validation {
         }
     }
 
+    /// Every value representable as a finite float32 (storage `float4`).
+    static func checkFloat32Range(_ v: UnsafeBufferPointer<Double>, what: String) throws(LDLError) {
+        for i in 0..<v.count where !Float(v[i]).isFinite {
+            throw LDLError.invalid(
+                "\(what) element \(i + 1) is \(v[i]), beyond the float32 range of storage float4",
+                hint: "Use storage dense for values beyond ±3.4e38.")
+        }
+    }
+
     /// `a * b` or an error if it overflows `Int` (sizes of flat buffers).
     static func product(_ a: Int, _ b: Int, what: String) throws(LDLError) -> Int {
         let (p, overflow) = a.multipliedReportingOverflow(by: b)

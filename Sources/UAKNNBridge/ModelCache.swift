@@ -93,7 +93,9 @@ public func uaknn_cache_reset(
     guarded(error) { () throws(LDLError) in
         let entry = cacheEntry(id)
         entry.model = nil  // free the old samples before the new ones arrive
-        entry.model = try Model(featureCount: Int(n), labelCount: Int(l), labelPolicy: entry.options.labelPolicy())
+        entry.model = try Model(
+            featureCount: Int(n), labelCount: Int(l), labelPolicy: entry.options.labelPolicy(),
+            storage: entry.options.storageMode())
     }
 }
 
@@ -143,6 +145,24 @@ public func uaknn_cache_add(
             weights: weights.map { UnsafeBufferPointer(start: $0, count: rows) },
             isCancelled: { false })
     }
+}
+
+/// Ends a full load: `auto` storage makes its choice on all rows and the
+/// model drops the spare capacity of its growth.
+@_cdecl("uaknn_cache_finish_load")
+public func uaknn_cache_finish_load(_ id: Int64) {
+    cacheEntries[id]?.model?.finishLoad()
+}
+
+/// The storage the model's features are held in (`dense`, `sparse`,
+/// `float4`) into `buffer`; false when it holds no samples.
+@_cdecl("uaknn_cache_storage")
+public func uaknn_cache_storage(_ id: Int64, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int32) -> Bool {
+    guard let model = cacheEntries[id]?.model, let buffer, capacity > 0 else { return false }
+    let name = Array(model.storageMode.name.utf8.prefix(Int(capacity) - 1))
+    for (i, byte) in name.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+    buffer[name.count] = 0
+    return true
 }
 
 /// Forgets the model `id` altogether: samples, options, memo.

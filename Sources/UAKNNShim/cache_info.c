@@ -24,7 +24,8 @@ PG_FUNCTION_INFO_V1(uaknn_prototypes);
 
 /*
  * uaknn_cache_info(): one row per model this backend holds. The columns
- * after 0.1.0's seven (last_used) are filled when the SQL declares them.
+ * after 0.1.0's seven (last_used, storage) are filled when the SQL declares
+ * them.
  */
 Datum
 uaknn_cache_info(PG_FUNCTION_ARGS)
@@ -39,8 +40,9 @@ uaknn_cache_info(PG_FUNCTION_ARGS)
 	{
 		int64		rows,
 					bytes;
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		Datum		values[9];
+		bool		nulls[9] = {0};
+		char		storage[16];
 
 		if (!e->view.valid || !uaknn_cache_stats(e->id, &rows, &bytes))
 			continue;
@@ -52,6 +54,8 @@ uaknn_cache_info(PG_FUNCTION_ARGS)
 		values[5] = Float8GetDatum(e->load_ms);
 		values[6] = CStringGetTextDatum(e->last_load_full ? "full" : "incremental");
 		values[7] = TimestampTzGetDatum(e->used_at);
+		nulls[8] = !uaknn_cache_storage(e->id, storage, sizeof(storage));
+		values[8] = nulls[8] ? (Datum) 0 : CStringGetTextDatum(storage);
 		if (columns > lengthof(values))
 			elog(ERROR, "uaknn_cache_info() declares %d columns, the library fills %d", columns,
 				 (int) lengthof(values));

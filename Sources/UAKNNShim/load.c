@@ -115,11 +115,18 @@ prepare_load(ModelEntry *e, bool by_keys)
 	return plan;
 }
 
-/* Bytes `rows` more rows would take (the dense float8 layout, an upper bound). */
+/*
+ * Bytes the model would hold with `adding` more rows: at the rate its rows
+ * take so far (sparse and float4 layouts hold less than dense ones), or the
+ * dense float8 layout's, an upper bound, while it holds too few to tell.
+ */
 static double
-row_bytes(const ModelEntry *e, double rows)
+bytes_with(const ModelEntry *e, int64 rows, int64 bytes, uint64 adding)
 {
-	return rows * ((double) e->n + e->l + 3 + (e->weight_column ? 1 : 0)) * sizeof(double);
+	double		dense = ((double) e->n + e->l + 3 + (e->weight_column ? 1 : 0)) * sizeof(double);
+	double		per_row = rows >= 64 ? Min((double) bytes / rows, dense) : dense;
+
+	return (rows >= 64 ? (double) bytes : rows * dense) + adding * per_row;
 }
 
 /*
@@ -136,7 +143,7 @@ make_room(ModelEntry *e, uint64 adding)
 	double		need;
 
 	(void) uaknn_cache_stats(e->id, &rows, &bytes);
-	need = row_bytes(e, (double) rows + adding);
+	need = bytes_with(e, rows, bytes, adding);
 	if (uaknn_max_model_kb >= 0 && need / 1024.0 > uaknn_max_model_kb)
 	{
 		uaknn_model_unload(e);
@@ -295,6 +302,7 @@ load_all(ModelEntry *e, int64 *rows)
 		e->load_all = prepare_load(e, false);
 	if (!stream_rows(e, e->load_all, NULL, rows, &error))
 		uaknn_raise_if_failed(error.status, &error);
+	uaknn_cache_finish_load(e->id);
 }
 
 /* The keys as an int8[] for the load query. */

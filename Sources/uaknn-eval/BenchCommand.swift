@@ -18,9 +18,12 @@ import LDLCore
 /// `swift build -c release --product uaknn-eval -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell`.
 enum BenchCommand {
     static let valued: Set<String> = MethodOptions.valued.union(LabelOptions.valued).union([
-        "data", "queries", "rounds", "method", "seed", "python", "numpy-script",
+        "data", "queries", "rounds", "method", "seed", "python", "numpy-script", StorageOption.name,
     ])
-    static let flags = MethodOptions.flags.union(LabelOptions.flags).union(["no-numpy"])
+    static let flags = MethodOptions.flags.union(LabelOptions.flags).union(["no-numpy", "cpu-time"])
+
+    /// The clock of the timings: wall time, or the thread's CPU time with `--cpu-time`.
+    nonisolated(unsafe) static var clock: () -> Double = Output.now
 
     struct Timing {
         var name: String
@@ -36,9 +39,15 @@ enum BenchCommand {
         let names = try MethodOptions.names(arguments.string("method") ?? "all", allowAll: true)
         let methods = try MethodOptions.methods(names, arguments: arguments, seed: seed)
         let policy = try LabelOptions.policy(arguments)
+        let storage = try StorageOption.mode(arguments)
         let useNumPy = !arguments.has("no-numpy")
         if !useNumPy, arguments.has("python") || arguments.has("numpy-script") {
             throw EvalError.usage("--python and --numpy-script do not apply with --no-numpy")
+        }
+        if arguments.has("cpu-time") {
+            // NumPy's figures are wall time (and use 2 threads): no like-for-like ratio.
+            guard !useNumPy else { throw EvalError.usage("--cpu-time needs --no-numpy") }
+            clock = Output.threadCPUTime
         }
         // Found before the long Swift part, so a missing script fails fast.
         let script = useNumPy ? try NumPyReference.locateScript(explicit: arguments.string("numpy-script")) : nil
@@ -50,7 +59,7 @@ enum BenchCommand {
         let queries = min(requestedQueries, data.count - 1)
         let trainRows = data.count - queries
         loadStart = Output.now()
-        let model = try data.model(rows: Array(0..<trainRows), policy: policy)
+        let model = try data.model(rows: Array(0..<trainRows), policy: policy, storage: storage)
         let buildSeconds = Output.now() - loadStart
         // Standardized and maxent candidates predict from a model prepared
         // for them (statistics, fit), made before any timing.
@@ -67,6 +76,8 @@ enum BenchCommand {
                 + "(read in \(fixed(loadSeconds, 2)) s, model built in \(fixed(buildSeconds, 2)) s)\n")
         Output.out(
             "model: the first \(trainRows) rows; queries: the last \(queries); median of \(rounds) rounds after a warm-up\n")
+        Output.out("storage: \(StorageOption.describe(model))\n")
+        if arguments.has("cpu-time") { Output.out("times: CPU time of the predicting thread\n") }
         Output.flush()
 
         var timings: [Timing] = []
@@ -91,7 +102,9 @@ enum BenchCommand {
 
     /// Times single predictions (one `predict` per query) and one `predictBatch`
     /// of all queries; per-query seconds, median over rounds.
-    static func time(_ model: Model, _ queries: Matrix, _ name: String, _ method: Method, rounds: Int) throws -> Timing {
+    static func time(
+        _ model: Model, _ queries: Matrix, _ name: String, _ method: Method, rounds: Int, warmUp: Bool = true
+    ) throws -> Timing {
         let n = queries.columns, L = model.labelCount, count = queries.rows
         var out = [Double](repeating: 0, count: count * L)
         func single() throws {
@@ -114,20 +127,22 @@ enum BenchCommand {
         }
         do {
             return Timing(
-                name: name, single: try medianPerQuery(single, count, rounds),
-                batch: try medianPerQuery(batch, count, rounds))
+                name: name, single: try medianPerQuery(single, count, rounds, warmUp: warmUp),
+                batch: try medianPerQuery(batch, count, rounds, warmUp: warmUp))
         } catch let error as LDLError {
             throw EvalError.core(error, context: name)
         }
     }
 
-    static func medianPerQuery(_ work: () throws -> Void, _ count: Int, _ rounds: Int) throws -> Double {
-        try work()  // warm-up
+    static func medianPerQuery(_ work: () throws -> Void, _ count: Int, _ rounds: Int, warmUp: Bool = true) throws
+        -> Double
+    {
+        if warmUp { try work() }
         var times: [Double] = []
         for _ in 0..<rounds {
-            let start = Output.now()
+            let start = clock()
             try work()
-            times.append((Output.now() - start) / Double(count))
+            times.append((clock() - start) / Double(count))
         }
         times.sort()
         let m = times.count / 2

@@ -8,7 +8,7 @@ import LDLCore
 /// metrics.
 enum CVCommand {
     static let valued: Set<String> = MethodOptions.valued.union(LabelOptions.valued).union([
-        "data", "folds", "repeats", "seed", "method", "digits",
+        "data", "folds", "repeats", "seed", "method", "digits", StorageOption.name,
     ])
     static let flags = MethodOptions.flags.union(LabelOptions.flags)
 
@@ -22,12 +22,13 @@ enum CVCommand {
         let methods = try MethodOptions.methods(names, arguments: arguments, seed: seed)
         let policy = try LabelOptions.policy(arguments)
         let digits = try arguments.int("digits", in: 1...15) ?? 4
+        let storage = try StorageOption.mode(arguments)
 
         let data = try Dataset.load(directory, labels: .required)
         guard folds <= data.count else {
             throw EvalError.usage("option --folds is \(folds), expected 2 to \(data.count) (the number of samples)")
         }
-        let model = try data.model(policy: policy)
+        let model = try data.model(policy: policy, storage: storage)
         let started = Output.now()
         let options = CrossValidationOptions(folds: folds, repeats: repeats, seed: seed)
         let results = try Evaluation.run("cv") { progress, cancel throws(LDLError) in
@@ -38,7 +39,7 @@ enum CVCommand {
         let standardize = methods.contains { $0.candidate.standardize == .zscore } ? ", standardize zscore" : ""
         Output.out(
             "\(directory): \(data.count) samples, \(data.features.columns) features, \(model.labelCount) labels; "
-                + "\(repeats) × \(folds)-fold cross-validation, seed \(seed)\(standardize), "
+                + "\(repeats) × \(folds)-fold cross-validation, seed \(seed)\(standardize), storage \(storage.name), "
                 + "\(String(format: "%.1f", seconds)) s\n")
         Output.out(
             "mean over every test row of every fold ± std of the per-fold means (folds by key hash, key = row number)\n\n")

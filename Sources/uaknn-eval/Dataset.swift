@@ -48,19 +48,20 @@ struct Dataset {
     /// its 0-based row number in the file, so that the core's tie-break (lowest
     /// key) is "first in the file", as in the spec's vectors. A row the core
     /// refuses (a label line that is not a distribution, say) is reported with
-    /// its file line.
+    /// its file line. The load ends with `finishLoad()`, as the database's does.
     /// `policy` decides which label lines are accepted and how they are
     /// divided (TUNING.md); `standardization`, when given, standardizes the
-    /// rows (and later the queries).
+    /// rows (and later the queries); `storage` is the features' layout.
     func model(
-        rows indices: [Int]? = nil, policy: LabelPolicy = LabelPolicy(), standardization: Standardization? = nil
+        rows indices: [Int]? = nil, policy: LabelPolicy = LabelPolicy(), standardization: Standardization? = nil,
+        storage: StorageMode = .auto
     ) throws -> Model {
         guard let labels else { throw EvalError.data("\(directory): labels.csv is needed to train") }
         let model: Model
         do {
             model = try Model(
                 featureCount: features.columns, labelCount: labels.columns, labelPolicy: policy,
-                standardization: standardization)
+                standardization: standardization, storage: storage)
         } catch {
             throw EvalError.core(error, context: directory)
         }
@@ -83,6 +84,7 @@ struct Dataset {
                 }
             }
         }
+        model.finishLoad()
         return model
     }
 }
@@ -106,11 +108,14 @@ extension Dataset {
     /// the rows' own statistics when one of them asks for zscore, with a
     /// maximum-entropy fit for each l2 a maxent in them uses (only one is
     /// kept: a model holds one fit, so the candidates must agree on l2).
-    func model(rows: [Int]? = nil, policy: LabelPolicy, for candidate: Candidate) throws -> Model {
-        var model = try self.model(rows: rows, policy: policy)
+    func model(rows: [Int]? = nil, policy: LabelPolicy, for candidate: Candidate, storage: StorageMode = .auto)
+        throws -> Model
+    {
+        var model = try self.model(rows: rows, policy: policy, storage: storage)
         do {
             if candidate.standardize == .zscore {
-                model = try self.model(rows: rows, policy: policy, standardization: try model.fitStandardization())
+                model = try self.model(
+                    rows: rows, policy: policy, standardization: try model.fitStandardization(), storage: storage)
             }
             if let l2 = Self.maxEntL2(candidate.method) { model.maxEntFit = try model.fitMaxEnt(l2: l2) }
         } catch let error as LDLError {

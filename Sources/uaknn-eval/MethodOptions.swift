@@ -11,9 +11,10 @@ import LDLCore
 enum MethodOptions {
     /// The parameters taken here: all but `method` (`--method`), `seed` (the
     /// commands' own, since cv uses it for the folds too) and the label
-    /// options (`LabelOptions`, which build the model rather than a method).
+    /// options (`LabelOptions`), `storage` (`StorageOption`) and the weight
+    /// column (a table column): they build the model rather than a method.
     static let parameters = Parameter.all.filter {
-        !["method", "seed", "normalize_labels", "label_tolerance"].contains($0.name)
+        !["method", "seed", "normalize_labels", "label_tolerance", "storage", "weight_column"].contains($0.name)
     }
 
     /// A parameter's command-line name.

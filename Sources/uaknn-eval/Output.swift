@@ -32,6 +32,16 @@ enum Output {
 
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 
+    /// Seconds of CPU time of the calling thread: unlike `now()`, it does not
+    /// count time spent waiting for a core that other processes hold (the
+    /// project's machines are shared), though it still counts their effect
+    /// on caches and memory bandwidth.
+    static func threadCPUTime() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
     /// Seconds on a monotonic clock, for timings.
     static func now() -> Double {
         var t = timespec()

@@ -6,7 +6,9 @@ import LDLCore
 /// reading them back gives exactly the doubles computed (the spec's vectors are
 /// compared to 1e-9; nothing here may be lost to formatting).
 enum PredictCommand {
-    static let valued: Set<String> = MethodOptions.valued.union(LabelOptions.valued).union(["train", "test", "method", "seed"])
+    static let valued: Set<String> = MethodOptions.valued.union(LabelOptions.valued).union([
+        "train", "test", "method", "seed", StorageOption.name,
+    ])
     static let flags = MethodOptions.flags.union(LabelOptions.flags)
 
     static func run(_ arguments: Arguments) throws {
@@ -21,8 +23,9 @@ enum PredictCommand {
         let candidate = try MethodOptions.methods(names, arguments: arguments, seed: seed)[0].candidate
         let method = candidate.method
         let policy = try LabelOptions.policy(arguments)
+        let storage = try StorageOption.mode(arguments)
 
-        let model = try Dataset.load(train, labels: .required).model(policy: policy, for: candidate)
+        let model = try Dataset.load(train, labels: .required).model(policy: policy, for: candidate, storage: storage)
         let test = try Dataset.load(testDirectory, labels: .optional)
         guard test.features.columns == model.featureCount else {
             throw EvalError.data(

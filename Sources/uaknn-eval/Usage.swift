@@ -29,13 +29,14 @@ enum Usage {
         the other. A test folder for `predict` may hold only features.csv.
 
         USAGE
-          uaknn-eval predict --train DIR --test DIR --method METHOD [PARAMETERS] [LABELS]
+          uaknn-eval predict --train DIR --test DIR --method METHOD [--storage MODE]
+                             [PARAMETERS] [LABELS]
               Trains on DIR (--train), prints one predicted distribution per row of
               the test folder's features.csv, as CSV, in input order, with every
               digit needed to read the doubles back exactly.
 
           uaknn-eval cv --data DIR [--folds 5] [--repeats 10] [--seed 0] [--digits 4]
-                        [--method all|METHOD[,METHOD...]] [PARAMETERS] [LABELS]
+                        [--method all|METHOD[,METHOD...]] [--storage MODE] [PARAMETERS] [LABELS]
               Repeated k-fold cross-validation (the paper's protocol: 10 × 5-fold),
               with the folds of uaknn_tune in SQL: a row's fold is a hash of its
               key (here its 0-based row number), the seed and the repeat. Prints
@@ -62,8 +63,8 @@ enum Usage {
               fidelity); ties go to the earlier candidate.
 
           uaknn-eval bench --data DIR [--queries 64] [--rounds 5]
-                           [--method all|METHOD[,METHOD...]] [PARAMETERS] [LABELS]
-                           [--python python3] [--numpy-script PATH] [--no-numpy]
+                           [--method all|METHOD[,METHOD...]] [--storage MODE] [PARAMETERS] [LABELS]
+                           [--python python3] [--numpy-script PATH] [--no-numpy [--cpu-time]]
               Trains on all rows but the last --queries, and times predicting those
               rows one at a time and as one batch (per-query latency, median over
               --rounds). In the same run it times NumPy doing the bare float64
@@ -72,7 +73,10 @@ enum Usage {
               prints the ratios. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset
               for that subprocess only. The batch figures depend on the CPU the
               core is compiled for: see the note in BenchCommand.swift. The maxent
-              fit and the zscore statistics are made before any timing.
+              fit and the zscore statistics are made before any timing. Prints the
+              storage mode the model is held in and the memory it holds.
+              --cpu-time times the predicting thread's CPU time instead of wall
+              time (steadier on a shared machine; needs --no-numpy).
 
           uaknn-eval noise --data DIR --rate R --noise uniform|asymmetric|semantic
                            [--seed 0] [--k 1,5,15,41,101] [--method aaknn] [--score kl]
@@ -88,6 +92,34 @@ enum Usage {
               on their top label and the share of those that changed. --rows N
               takes a seeded random subset first. --cv adds cross-validation trained
               on the noisy labels and scored on the clean ones.
+
+          uaknn-eval scale [--rows 20000,100000,300000] [--features 64] [--density 1]
+                           [--storage dense,float4,sparse|all] [--method uaknn,aaknn]
+                           [--queries 32] [--rounds 3] [--seed 0] [--data DIR[,DIR...]]
+                           [--cpu-time]
+              How prediction time and memory grow with rows and features, per
+              storage mode: random models of each --rows x --features (features
+              uniform in [0, 1), each non-zero with probability --density; fixed
+              seed), then each --data folder (queries: its last --queries rows);
+              with --data and none of --rows, --features, --density, only the folders.
+              Every round times each storage mode and method in turn. Prints
+              ms/query one at a time and in one batch, and MB held.
+
+          uaknn-eval compare --data DIR [--storage float4] [--against dense]
+                             [--train-fraction 0.8 | --train-rows N]
+                             [--method all|METHOD[,METHOD...]] [--tolerance 1e-6] [PARAMETERS]
+              Trains a model of each storage mode on the first rows, predicts the
+              rest with each method and prints the largest difference, the
+              queries differing by more than --tolerance, and how many of those
+              used other neighbours (a distance tie or near-tie broken the other
+              way by the storage's rounding). Exits 1 when a difference beyond
+              the tolerance has the same neighbours (unexplained).
+
+        STORAGE (--storage, every command; default auto)
+          auto      sparse when at most 1 feature value in 8 is non-zero, else dense
+          dense     float64 rows
+          sparse    each row's non-zero values (predicts exactly what dense does)
+          float4    float32 rows: half the memory; features rounded to float32
 
         METHODS
           uaknn     UAKNN (spec "UAKNN")
@@ -120,6 +152,7 @@ enum Usage {
           uaknn-eval cv --data Tests/data/SJAFFE --method aaknn,maxent --standardize zscore
           uaknn-eval tune --data path/to/Yeast_alpha
           uaknn-eval bench --data path/to/Movie
+          uaknn-eval scale --data path/to/Movie
 
         """
 }

@@ -33,8 +33,13 @@ func main() -> Int32 {
             try BenchCommand.run(Arguments(rest, valued: BenchCommand.valued, flags: BenchCommand.flags))
         case "noise":
             try NoiseCommand.run(Arguments(rest, valued: NoiseCommand.valued, flags: NoiseCommand.flags))
+        case "scale":
+            try ScaleCommand.run(Arguments(rest, valued: ScaleCommand.valued, flags: ScaleCommand.flags))
+        case "compare":
+            try CompareCommand.run(Arguments(rest, valued: CompareCommand.valued, flags: CompareCommand.flags))
         default:
-            throw EvalError.usage("unknown command \"\(command)\" (expected predict, cv, tune, bench or noise)")
+            throw EvalError.usage(
+                "unknown command \"\(command)\" (expected predict, cv, tune, bench, noise, scale or compare)")
         }
     } catch let error as EvalError {
         Output.flush()

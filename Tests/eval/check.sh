@@ -85,6 +85,56 @@ else
     fail "predict --mode sampled is seeded"
 fi
 
+# --- storage modes -----------------------------------------------------------------
+# sparse predicts exactly what dense does (bit for bit); float4 within 1e-6 on
+# this split (no neighbour changes order here); auto picks dense for SJAFFE.
+for method in uaknn wuaknn aaknn kernel; do
+    "$BIN" predict --train "$WORK/train" --test "$WORK/test" --method "$method" --storage dense >"$WORK/dense.csv"
+    "$BIN" predict --train "$WORK/train" --test "$WORK/test" --method "$method" --storage SPARSE >"$WORK/sparse.csv"
+    "$BIN" predict --train "$WORK/train" --test "$WORK/test" --method "$method" --storage float4 >"$WORK/float4.csv"
+    if cmp -s "$WORK/dense.csv" "$WORK/sparse.csv" && python3 - "$WORK/dense.csv" "$WORK/float4.csv" <<'PY'; then
+import sys
+rows = [[[float(x) for x in line.split(",")] for line in open(p).read().splitlines()] for p in sys.argv[1:]]
+assert len(rows[0]) == len(rows[1]) == 43
+worst = max(abs(a - b) for r, s in zip(*rows) for a, b in zip(r, s))
+assert worst <= 1e-6, worst
+PY
+        pass "predict --storage dense/sparse/float4 agree ($method)"
+    else
+        fail "predict --storage dense/sparse/float4 agree ($method)"
+    fi
+done
+if "$BIN" bench --data "$DATA" --queries 4 --rounds 1 --no-numpy --method aaknn --storage sparse >"$WORK/bench" 2>"$WORK/err" \
+    && grep -q '^storage: sparse, [0-9.]* MB held' "$WORK/bench" \
+    && "$BIN" bench --data "$DATA" --queries 4 --rounds 1 --no-numpy --method aaknn >"$WORK/bench" 2>"$WORK/err" \
+    && grep -q '^storage: dense (auto), [0-9.]* MB held' "$WORK/bench"; then
+    pass "bench prints the storage mode and memory"
+else
+    fail "bench prints the storage mode and memory: $(cat "$WORK/err")"
+fi
+if "$BIN" scale --rows 300 --features 8,16 --density 0.1 --storage all --queries 4 --rounds 1 --data "$DATA" \
+    >"$WORK/scale" 2>"$WORK/err" && [[ $(grep -c '^random 0.1 ' "$WORK/scale") -eq 8 ]] \
+    && [[ $(grep -c '^SJAFFE ' "$WORK/scale") -eq 4 ]] && grep -q 'auto: sparse' "$WORK/scale"; then
+    pass "scale: every storage mode, random and real data"
+else
+    fail "scale: $(cat "$WORK/err")"
+fi
+if "$BIN" scale --storage sparse --queries 4 --rounds 1 --data "$DATA" >"$WORK/scale" 2>"$WORK/err" \
+    && ! grep -q '^random' "$WORK/scale" && [[ $(grep -c '^SJAFFE ' "$WORK/scale") -eq 1 ]]; then
+    pass "scale --data alone measures the folder only"
+else
+    fail "scale --data alone: $(cat "$WORK/scale" "$WORK/err")"
+fi
+
+if "$BIN" compare --data "$DATA" --storage sparse --tolerance 0 >"$WORK/compare" 2>"$WORK/err" \
+    && [[ $(grep -cE '^(uaknn|wuaknn|aaknn|kernel) +43 +0 +0 +0 +0$' "$WORK/compare") -eq 4 ]] \
+    && "$BIN" compare --data "$DATA" --train-rows 170 >"$WORK/compare" 2>"$WORK/err" \
+    && [[ $(grep -cE '^(uaknn|wuaknn|aaknn|kernel) +43 +[0-9.e-]+ +0 +0 +0$' "$WORK/compare") -eq 4 ]]; then
+    pass "compare: sparse equals dense exactly, float4 within 1e-6 (spec split)"
+else
+    fail "compare: $(cat "$WORK/compare" "$WORK/err")"
+fi
+
 # --- cv ------------------------------------------------------------------------
 "$BIN" cv --data "$DATA" --repeats 2 --seed 3 >"$WORK/cv1" 2>/dev/null
 "$BIN" cv --data "$DATA" --repeats 2 --seed 3 >"$WORK/cv2" 2>/dev/null
@@ -261,6 +311,8 @@ expect_error 2 "l2 is 0.0, expected" -- predict --train "$WORK/train" --test "$W
 expect_error 2 "label_tolerance is -1.0, expected" -- cv --data "$DATA" --label-tolerance -1
 expect_error 2 'unknown metric kind "kll"' -- tune --data "$DATA" --metric kll
 expect_error 2 "option --data does not apply with --list" -- tune --list --data "$DATA"
+expect_error 2 'option --storage: unknown storage "csr"\. Valid storage modes are: auto, dense, sparse, float4' -- cv --data "$DATA" --storage csr
+expect_error 2 "cpu-time needs --no-numpy" -- bench --data "$DATA" --cpu-time
 
 if "$BIN" --help | grep -q "uaknn-eval predict" && "$BIN" cv --help | grep -q "uaknn-eval cv" \
     && "$BIN" --help | grep -q "uaknn-eval tune"; then

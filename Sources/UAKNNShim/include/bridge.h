@@ -63,6 +63,8 @@ extern int32_t uaknn_cache_configure(int64_t model_id, const char *options, int3
 extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
 							   const double *features, const double *labels,
 							   const double *weights, uaknn_error *error);
+extern void uaknn_cache_finish_load(int64_t model_id);
+extern bool uaknn_cache_storage(int64_t model_id, char *buffer, int32_t capacity);
 extern void uaknn_cache_drop(int64_t model_id);
 extern void uaknn_cache_unload(int64_t model_id);
 extern bool uaknn_cache_stats(int64_t model_id, int64_t *rows, int64_t *bytes);

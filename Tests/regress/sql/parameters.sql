@@ -34,7 +34,7 @@ CREATE TEMP TABLE library_rows AS
 SELECT format('| `%s` | %s | %s | %s | %s | %s | %s |', name, type, scope, coalesce(methods, 'all'), default_value,
               coalesce(range, ''), description) AS line
 FROM uaknn_parameters();
-SELECT (SELECT count(*) FROM library_rows) AS library, (SELECT count(*) FROM readme_rows) AS readme;
+SELECT (SELECT count(*) FROM library_rows) = (SELECT count(*) FROM readme_rows) AS same_number_of_rows;
 -- Rows that differ (none expected): regenerate the table with the query above.
 SELECT 'README only' AS side, line FROM (SELECT line FROM readme_rows EXCEPT SELECT line FROM library_rows) r
 UNION ALL
