@@ -19,7 +19,7 @@ CREATE EXTENSION IF NOT EXISTS uaknn;
 DROP TABLE IF EXISTS scale_results;
 CREATE TABLE scale_results (data text, storage text, rows bigint, features int, held_mb numeric,
                             aaknn_ms numeric, default_ms numeric, batch_ms numeric);
-CREATE OR REPLACE FUNCTION pg_temp.best(query text, n int) RETURNS numeric LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION scale_best(query text, n int) RETURNS numeric LANGUAGE plpgsql AS $$
 DECLARE t0 timestamptz; best float8; s float8;
 BEGIN
     EXECUTE query INTO s;                               -- warm up: loads the model
@@ -40,14 +40,14 @@ measure() {
 SELECT uaknn_create_model('scale_$mode', '$train', 'features', 'labels', options => '{"storage": "$mode"}') \gset
 SELECT count(*) AS n FROM $test \gset
 CREATE TEMP TABLE m AS SELECT
-  pg_temp.best(\$q\$SELECT sum(p[1]) FROM (SELECT uaknn_predict('scale_$mode', features, method => 'aaknn', k => 5) p FROM $test) q\$q\$, :n) AS aaknn_ms,
-  pg_temp.best(\$q\$SELECT sum(p[1]) FROM (SELECT uaknn_predict('scale_$mode', features) p FROM $test) q\$q\$, :n) AS default_ms,
-  pg_temp.best(\$q\$SELECT sum(prediction[1]) FROM uaknn_predict_batch('scale_$mode', NULL, (SELECT array_agg(features ORDER BY id) FROM $test), method => 'aaknn', k => 5)\$q\$, :n) AS batch_ms;
+  scale_best(\$q\$SELECT sum(p[1]) FROM (SELECT uaknn_predict('scale_$mode', features, method => 'aaknn', k => 5) p FROM $test) q\$q\$, :n) AS aaknn_ms,
+  scale_best(\$q\$SELECT sum(p[1]) FROM (SELECT uaknn_predict('scale_$mode', features) p FROM $test) q\$q\$, :n) AS default_ms,
+  scale_best(\$q\$SELECT sum(prediction[1]) FROM uaknn_predict_batch('scale_$mode', NULL, (SELECT array_agg(features ORDER BY id) FROM $test), method => 'aaknn', k => 5)\$q\$, :n) AS batch_ms;
 INSERT INTO scale_results
 SELECT '$data', '$mode', c.rows, (SELECT n_features FROM uaknn_models WHERE name = 'scale_$mode'),
        round(c.bytes / 1048576.0, 1), m.aaknn_ms, m.default_ms, m.batch_ms
 FROM m, uaknn_cache_info() c WHERE c.model = 'scale_$mode';
-SELECT uaknn_drop_model('scale_$mode');
+SELECT uaknn_drop_model('scale_$mode') AS dropped \gset
 SQL
     done
 }
@@ -59,7 +59,8 @@ CREATE TABLE scale_train (id bigint PRIMARY KEY, features float8[] NOT NULL, lab
 SELECT setseed(0.5);
 INSERT INTO scale_train
 SELECT i, ARRAY(SELECT random() + 0 * i FROM generate_series(1, 64)),
-       (SELECT array_agg(w / sum(w) OVER ()) FROM (SELECT 0.01 + random() + 0 * i AS w FROM generate_series(1, 5)) x)
+       (SELECT array_agg(w / t) FROM (SELECT w, sum(w) OVER () AS t
+                                      FROM (SELECT 0.01 + random() + 0 * i AS w FROM generate_series(1, 5)) x) y)
 FROM generate_series(1, $rows) i;
 CREATE TABLE scale_test AS SELECT * FROM scale_train WHERE false;
 INSERT INTO scale_test
@@ -85,4 +86,4 @@ else
 fi
 
 psql -c "SELECT * FROM scale_results ORDER BY data DESC, rows, storage"
-psql -c "DROP TABLE IF EXISTS scale_train, scale_test, scale_results" >/dev/null
+psql -c "DROP TABLE IF EXISTS scale_train, scale_test, scale_results; DROP FUNCTION scale_best(text, int)" >/dev/null
