@@ -63,6 +63,7 @@ uaknn_float8_view(ArrayType *array, const char *name, int *length)
 	return (double *) ARR_DATA_PTR(array);
 }
 
+/* A new one-dimensional float8[] of `length` values, palloc'd. */
 ArrayType *
 uaknn_make_float8_array(const double *values, int length)
 {

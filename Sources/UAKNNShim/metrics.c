@@ -28,6 +28,7 @@ typedef struct MetricKindCache
 	char		name[FLEXIBLE_ARRAY_MEMBER];
 } MetricKindCache;
 
+/* The index of the kind named in text, from the call site's cache when it is the last name seen. */
 static int32
 lookup_kind(FunctionCallInfo fcinfo, text *name)
 {
@@ -53,6 +54,7 @@ lookup_kind(FunctionCallInfo fcinfo, text *name)
 	return kind;
 }
 
+/* ldl_metric(truth, prediction, kind): one metric of a pair; raises 22023/22004/2202E on bad input. */
 Datum
 ldl_metric(PG_FUNCTION_ARGS)
 {

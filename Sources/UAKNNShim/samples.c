@@ -169,6 +169,7 @@ typedef struct ValidationState
 	TriggerModel model;
 } ValidationState;
 
+/* The trigger's model, read once per statement (cached in fn_extra). */
 static ValidationState *
 validation_state(FunctionCallInfo fcinfo, TriggerData *trigdata)
 {

@@ -36,6 +36,7 @@ typedef struct ScoreState
 	double		sums[SCORED_METRICS];
 } ScoreState;
 
+/* A zeroed aggregate state in the aggregate's memory context. */
 static ScoreState *
 new_state(FunctionCallInfo fcinfo)
 {
@@ -104,6 +105,7 @@ ldl_score_focused_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
+/* Adds the right state into the left (parallel aggregation); either may be NULL. */
 Datum
 ldl_score_combinefn(PG_FUNCTION_ARGS)
 {
@@ -124,6 +126,7 @@ ldl_score_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(left);
 }
 
+/* The state as bytea, for parallel workers. */
 Datum
 ldl_score_serialfn(PG_FUNCTION_ARGS)
 {
@@ -137,6 +140,7 @@ ldl_score_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* The state back from ldl_score_serialfn's bytea. */
 Datum
 ldl_score_deserialfn(PG_FUNCTION_ARGS)
 {
