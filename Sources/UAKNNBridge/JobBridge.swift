@@ -75,7 +75,10 @@ final class Job {
                 if given.text("method")?.lowercased() == "auto" {
                     throw LDLError.invalid("method auto is not a candidate, name a method")
                 }
-                out.append(try base.overlaid(by: given).candidate())
+                var candidate = try base.overlaid(by: given).candidate()
+                // prior and maxent do not depend on standardize (a model's zscore is not theirs).
+                if !candidate.usesStandardization { candidate.standardize = .none }
+                out.append(candidate)
             } catch {
                 var e = error
                 e.message = "candidate \(i + 1): " + e.message
