@@ -55,6 +55,7 @@ job_text(int64 job, int32 kind, int32 index)
 	return buffer;
 }
 
+/* JSON text (the bridge's, valid) as a jsonb datum. */
 static Datum
 jsonb_datum(const char *text)
 {
