@@ -15,6 +15,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/formatting.h"
 #include "utils/jsonb.h"
 
 #include "bridge.h"
@@ -188,7 +189,8 @@ uaknn_tune(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
-	metric = PG_ARGISNULL(1) ? "kl" : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	/* Metric names are ASCII, matched in any case: recorded in lower case. */
+	metric = PG_ARGISNULL(1) ? "kl" : asc_tolower(VARDATA_ANY(PG_GETARG_TEXT_PP(1)), VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)));
 	folds = PG_ARGISNULL(2) ? 5 : PG_GETARG_INT32(2);
 	seed = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
 	candidates = json_arg(fcinfo, 4, &length);

@@ -298,9 +298,10 @@ ORDER BY rank;
 SELECT options, tuned_candidate FROM uaknn_models WHERE name = 'sj';
 -- Another metric (higher is better), other folds.
 SELECT rank, candidate, round(cosine::numeric, 6) AS cosine
-FROM uaknn_tune('sj', metric => 'cosine', folds => 3, seed => 5, apply => false,
+FROM uaknn_tune('sj', metric => 'Cosine', folds => 3, seed => 5,
                 candidates => '[{"method": "prior"}, {"method": "aaknn", "k": 5}, {"method": "maxent"}]')
 ORDER BY rank;
+SELECT tuned_metric, tuned_candidate, tuned->'folds' AS folds, tuned->'seed' AS seed FROM uaknn_models WHERE name = 'sj';
 -- Ties go to the candidate that comes earlier.
 SELECT rank, candidate FROM uaknn_tune('sj', apply => false,
     candidates => '[{"method": "aaknn", "k": 7}, {"method": "aaknn", "k": 7, "bandwidth": 2}]') ORDER BY rank;
