@@ -84,3 +84,34 @@ SELECT e.label, (ARRAY['happy', 'sad', 'surprise', 'anger', 'disgust', 'fear'])[
 FROM test_faces t, uaknn_explain('faces', t.features) e
 WHERE t.id = :first_face ORDER BY e.label;
 :elapsed
+
+\echo '== 5. The best method for this model: uaknn_tune cross-validates the default grid'
+\echo '      (31 candidates: prior, AA-kNN, kernel kNN, WUAKNN, UAKNN, each with and without'
+\echo '      z-scored features, maxent, and mixtures) on the model''s rows (training and'
+\echo '      stream faces), 5 folds by key, and makes the winner the configuration of the'
+\echo '      model. The top of the leaderboard:'
+:start
+SELECT rank, candidate, round(kl::numeric, 4) AS "kl ↓", round(cosine::numeric, 4) AS "cosine ↑",
+       round(intersection::numeric, 4) AS "intersection ↑"
+FROM uaknn_tune('faces') WHERE rank <= 5;
+SELECT tuned_metric AS metric, round(tuned_score::numeric, 4) AS "cv score", tuned_version AS "tuned at version",
+       fitted_version AS "fitted at version", options AS "options now"
+FROM uaknn_models WHERE name = 'faces';
+:elapsed
+\echo '   The test faces (never seen by the tuning) with the tuned model (plain'
+\echo '   uaknn_predict(model, features) uses it), beside the fixed methods, the prior and maxent:'
+:start
+INSERT INTO scores
+SELECT 'tuned', m.method, (s).*
+FROM (VALUES ('prior'), ('maxent'), ('tuned')) AS m(method),
+     LATERAL (SELECT ldl_score(t.labels, CASE m.method WHEN 'tuned' THEN uaknn_predict('faces', t.features)
+                                                       ELSE uaknn_predict('faces', t.features, method => m.method) END) AS s
+              FROM test_faces t) q;
+SELECT method, n AS faces,
+       round(chebyshev::numeric, 4) AS "chebyshev ↓", round(clark::numeric, 4) AS "clark ↓",
+       round(canberra::numeric, 4) AS "canberra ↓", round(kl::numeric, 4) AS "kl ↓",
+       round(cosine::numeric, 4) AS "cosine ↑", round(intersection::numeric, 4) AS "intersection ↑"
+FROM scores WHERE stage IN ('after', 'tuned')
+ORDER BY CASE method WHEN 'uaknn' THEN 1 WHEN 'wuaknn' THEN 2 WHEN 'aaknn' THEN 3 WHEN 'kernel' THEN 4
+                     WHEN 'prior' THEN 5 WHEN 'maxent' THEN 6 ELSE 7 END;
+:elapsed

@@ -193,6 +193,10 @@ BEGIN
                              feature_count, label_count)
     VALUES (name, source, key, features, labels, options, n, l) RETURNING id INTO model_id;
     PERFORM @extschema@.uaknn_install_triggers(model_id);
+    -- Options that predict from a fit (standardize zscore, maxent): make it now.
+    IF total OPERATOR(pg_catalog.>) 0 AND @extschema@.uaknn_options_need_fit(options) THEN
+        PERFORM @extschema@.uaknn_refit(name);
+    END IF;
     RETURN total;
 END $$;
 
@@ -203,9 +207,10 @@ LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m @extschema@.uaknn_model;
+    m record;
 BEGIN
-    SELECT * INTO m FROM @extschema@.uaknn_model WHERE uaknn_model.name OPERATOR(pg_catalog.=) uaknn_drop_model.name;
+    SELECT mm.id, mm.source INTO m
+    FROM @extschema@.uaknn_model mm WHERE mm.name OPERATOR(pg_catalog.=) uaknn_drop_model.name;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'model "%" does not exist', name USING ERRCODE = 'undefined_object';
     END IF;
@@ -423,9 +428,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    m @extschema@.uaknn_model;
+    m record;
 BEGIN
-    SELECT * INTO STRICT m FROM @extschema@.uaknn_model WHERE id OPERATOR(pg_catalog.=) model_id;
+    -- Named columns: not every column of the catalog is readable by all.
+    SELECT mm.id, mm.source, mm.key_column, mm.features_column, mm.labels_column, mm.options INTO STRICT m
+    FROM @extschema@.uaknn_model mm WHERE mm.id OPERATOR(pg_catalog.=) model_id;
     EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %s FOR EACH ROW
                     EXECUTE FUNCTION @extschema@.uaknn_validate_trigger(%s)',
                    'uaknn_' OPERATOR(pg_catalog.||) m.id OPERATOR(pg_catalog.||) '_validate', m.source, m.id);
@@ -637,3 +644,92 @@ CREATE FUNCTION @extschema@.uaknn_prototype_overlap(model text DEFAULT 'default'
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'uaknn_prototype_overlap'
 LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+
+------------------------------------------------------------------------------
+-- Real data and tuning (docs/tuning.md)
+------------------------------------------------------------------------------
+
+-- A model's fit (docs/tuning.md §§ 2, 4): the standardization statistics
+-- (mean[N] then sd[N]) and the maximum-entropy fit (its layout is the
+-- library's, Sources/UAKNNBridge/FitStorage.swift), made from the rows as
+-- stored by uaknn_refit(), uaknn_tune() or uaknn_create_model(). fit_id is
+-- new (from uaknn_version_seq) at every write, so a backend's cache reads
+-- the arrays only when it changed; fitted_version is the model's version
+-- the fit saw. Only the extension writes them (no role is granted INSERT
+-- or UPDATE on them), after checking that the caller owns the table.
+ALTER TABLE @extschema@.uaknn_model
+    ADD COLUMN fit_id pg_catalog.int8,
+    ADD COLUMN feature_stats pg_catalog.float8[],
+    ADD COLUMN maxent pg_catalog.float8[],
+    ADD COLUMN fitted_version pg_catalog.int8,
+    ADD COLUMN fitted_at pg_catalog.timestamptz;
+
+-- The statistics and weights are derived from the rows of the model's
+-- table, which not everyone may read: every column but those two is
+-- readable by all (predictions and the models view read the catalog).
+REVOKE SELECT ON @extschema@.uaknn_model FROM PUBLIC;
+GRANT SELECT (id, name, source, key_column, features_column, labels_column, options, feature_count, label_count,
+              version, created_at, tuned, fit_id, fitted_version, fitted_at)
+    ON @extschema@.uaknn_model TO PUBLIC;
+
+-- Recomputes a model's statistics and maximum-entropy fit (l2 from its
+-- options) from its rows. Only the table's owner.
+CREATE FUNCTION @extschema@.uaknn_refit(model text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'uaknn_refit'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- Whether a model with these options predicts from a stored fit
+-- (standardize zscore, or maxent in its method or members).
+CREATE FUNCTION @extschema@.uaknn_options_need_fit(options jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'uaknn_options_need_fit_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Cross-validation of candidate configurations on a model's rows: a JSON
+-- array of option objects (NULL: the default tuning grid), folds by key
+-- (docs/tuning.md § 6). One row per candidate: the six metrics' means over
+-- every test row, their standard deviations over folds, rows scored and the
+-- seconds attributable to it. Any role that may read the table.
+CREATE FUNCTION @extschema@.uaknn_cross_validate(model text, candidates jsonb DEFAULT NULL,
+    folds integer DEFAULT 5, repeats integer DEFAULT 1, seed bigint DEFAULT 0,
+    OUT candidate jsonb, OUT n bigint,
+    OUT chebyshev float8, OUT clark float8, OUT canberra float8,
+    OUT kl float8, OUT cosine float8, OUT intersection float8,
+    OUT chebyshev_std float8, OUT clark_std float8, OUT canberra_std float8,
+    OUT kl_std float8, OUT cosine_std float8, OUT intersection_std float8,
+    OUT seconds float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_cross_validate'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Tuning (docs/tuning.md § 7): cross-validates the candidates (NULL: the
+-- default grid) on one metric and returns the leaderboard, best first; with
+-- apply (the table's owner only), the winner becomes the model's options,
+-- the choice is recorded in tuned, and the fit is remade.
+CREATE FUNCTION @extschema@.uaknn_tune(model text, metric text DEFAULT 'kl', folds integer DEFAULT 5,
+    seed bigint DEFAULT 0, candidates jsonb DEFAULT NULL, apply boolean DEFAULT true,
+    OUT rank integer, OUT candidate jsonb,
+    OUT chebyshev float8, OUT clark float8, OUT canberra float8,
+    OUT kl float8, OUT cosine float8, OUT intersection float8,
+    OUT n bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'uaknn_tune'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+-- The models view shows the tuned configuration and the fit: neighbour
+-- methods use inserted rows at once, maxent (and the statistics) only from
+-- the next fit, so fitted_version < version says the fit is behind.
+CREATE OR REPLACE VIEW @extschema@.uaknn_models AS
+SELECT m.name, m.source, m.key_column, m.features_column, m.labels_column,
+       m.feature_count AS n_features, m.label_count AS n_labels,
+       @extschema@.uaknn_row_count(m.source) AS rows, m.options,
+       GREATEST(m.version, (SELECT pg_catalog.max(c.version) FROM @extschema@.uaknn_change c
+                            WHERE c.model_id OPERATOR(pg_catalog.=) m.id)) AS version,
+       m.created_at, m.tuned,
+       m.tuned OPERATOR(pg_catalog.->) 'candidate' AS tuned_candidate,
+       m.tuned OPERATOR(pg_catalog.->>) 'metric' AS tuned_metric,
+       CAST(m.tuned OPERATOR(pg_catalog.->>) 'score' AS pg_catalog.float8) AS tuned_score,
+       CAST(m.tuned OPERATOR(pg_catalog.->>) 'version' AS pg_catalog.int8) AS tuned_version,
+       m.fitted_version, m.fitted_at
+FROM @extschema@.uaknn_model m;

@@ -15,9 +15,12 @@ extension Model {
     /// not already in `failures`; a leaf that cannot predict gets its error
     /// in `failures` (cancellation is thrown). `seconds[leaf.index]` grows
     /// by the leaf's own finishing time plus an equal share of each scan it
-    /// used. `queries` are in the model's space.
+    /// used. `queries` are in the model's space. `rows` (default: all)
+    /// limits the work to those queries, so a caller can compute a few
+    /// blocks at a time; the results are the same.
     func leafPredictions(
-        queries: UnsafeBufferPointer<Double>, count: Int, leaves: [LeafWork], outputs: inout [[Double]],
+        queries: UnsafeBufferPointer<Double>, count: Int, rows: Range<Int>? = nil, leaves: [LeafWork],
+        outputs: inout [[Double]],
         failures: inout [Int: LDLError], seconds: inout [Double], progress: (Double) -> Void,
         isCancelled: () -> Bool
     ) throws(LDLError) {
@@ -33,11 +36,13 @@ extension Model {
         }
         guard count > 0 else { return }
         let blockSize = Self.blockSize(featureCount: n, labelCount: L)
-        var unit = [Double](repeating: 0, count: Swift.min(blockSize, count) * n)
-        var start = 0
-        while start < count {
+        let stop = Swift.min(rows?.upperBound ?? count, count)
+        var start = Swift.max(rows?.lowerBound ?? 0, 0)
+        guard start < stop else { return }
+        var unit = [Double](repeating: 0, count: Swift.min(blockSize, stop - start) * n)
+        while start < stop {
             if isCancelled() { throw LDLError.cancelled }
-            let size = Swift.min(blockSize, count - start)
+            let size = Swift.min(blockSize, stop - start)
             let block = UnsafeBufferPointer(rebasing: queries[(start * n)..<((start + size) * n)])
             /// Runs `finish(b, out)` for each query of the block into the leaf's output.
             func finishLeaf(

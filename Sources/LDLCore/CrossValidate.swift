@@ -99,6 +99,31 @@ extension Model {
         _ candidates: [Candidate], options: CrossValidationOptions, progress: (CrossValidationProgress) -> Void,
         isCancelled: () -> Bool, observe: ((Int, Int, [Int64], [Double]) -> Void)?
     ) throws(LDLError) -> [CandidateScores] {
+        let run = try CrossValidationRun(model: self, candidates: candidates, options: options)
+        _ = try run.step(progress: progress, isCancelled: isCancelled, observe: observe)
+        return run.results()
+    }
+}
+
+/// A cross-validation run that can be carried out a little at a time, for a
+/// caller that must regain control every so often (the database reports
+/// progress and honours cancel between steps, outside the core). Stepping
+/// until done gives exactly what `Model.crossValidate` returns: that is
+/// how it runs.
+///
+/// The units of work are a fold's set-up, one `prior` or `maxent` fit, one
+/// fold model, one block of held-out queries against it, and a fold's
+/// scoring; `step` runs units until its time budget is spent.
+public final class CrossValidationRun {
+    private let run: CVRun
+    private var failed = false
+
+    /// Checks the candidates and options (the errors `crossValidate` throws)
+    /// and prepares the run; nothing is computed yet. The run keeps `model`,
+    /// which must not change until the run is done.
+    public init(model: Model, candidates: [Candidate], options: CrossValidationOptions = CrossValidationOptions())
+        throws(LDLError)
+    {
         guard !candidates.isEmpty else { throw LDLError.invalid("no candidates, expected at least 1") }
         for (i, c) in candidates.enumerated() {
             do { try c.method.validate() } catch {
@@ -107,20 +132,53 @@ extension Model {
                 throw e
             }
         }
-        guard standardization == nil else {
+        guard model.standardization == nil else {
             throw LDLError.invalid(
                 "model rows are standardized, cross-validation needs them as given",
                 hint: "Cross-validate a model without standardization; zscore candidates standardize per fold.")
         }
-        try options.validate(rowCount: count)
-        var run = CVRun(model: self, candidates: candidates, options: options)
-        try run.execute(progress: progress, isCancelled: isCancelled, observe: observe)
-        return run.results()
+        try options.validate(rowCount: model.count)
+        run = CVRun(model: model, candidates: candidates, options: options)
     }
+
+    /// Whether every unit has run (`results` is then complete).
+    public var isDone: Bool { run.isDone }
+
+    /// Runs units of work until about `budget` seconds have passed (at
+    /// least one unit; `.infinity`: to the end) and returns whether the run
+    /// is done. A thrown error (cancellation included) ends the run: later
+    /// calls throw again.
+    public func step(
+        budget: Double = .infinity, progress: (CrossValidationProgress) -> Void = { _ in },
+        isCancelled: () -> Bool = { false }
+    ) throws(LDLError) -> Bool {
+        try step(budget: budget, progress: progress, isCancelled: isCancelled, observe: nil)
+    }
+
+    func step(
+        budget: Double = .infinity, progress: (CrossValidationProgress) -> Void, isCancelled: () -> Bool,
+        observe: ((Int, Int, [Int64], [Double]) -> Void)?
+    ) throws(LDLError) -> Bool {
+        guard !failed else { throw LDLError(.internal, "cross-validation run was stopped by an error") }
+        let deadline = MonotonicClock.now() + budget
+        do {
+            repeat {
+                if run.isDone { return true }
+                try run.unit(progress: progress, isCancelled: isCancelled, observe: observe)
+            } while MonotonicClock.now() < deadline
+        } catch {
+            failed = true
+            throw error
+        }
+        return run.isDone
+    }
+
+    /// The scores of every candidate, in order (complete once `isDone`).
+    public func results() -> [CandidateScores] { run.results() }
 }
 
-/// The state of one cross-validation run.
-private struct CVRun {
+/// The state of one cross-validation run, and its units of work.
+private final class CVRun {
     let model: Model
     let candidates: [Candidate]
     let options: CrossValidationOptions
@@ -138,6 +196,66 @@ private struct CVRun {
     var totals: [[Double]]  // candidate, metric
     var scored: [Int]
 
+    /// The next unit of work.
+    private enum Next {
+        /// Split the next fold (`repeatIndex`, `foldIndex`).
+        case startFold
+        /// The fold's neutral leaf `fold.neutral[i]`.
+        case neutral(Int)
+        /// The fold model of `fold.modes[i]`.
+        case build(Int)
+        /// The block of held-out queries from `start` against the fold model of `fold.modes[mode]`.
+        case scan(mode: Int, start: Int)
+        /// Score the fold's candidates.
+        case score
+        case finish
+        case done
+    }
+
+    /// The fold being computed.
+    private final class Fold {
+        let repeatIndex: Int
+        let foldIndex: Int
+        let test: [Int]
+        let train: [Int]
+        var outputs: [[Double]]
+        var failures: [Int: LDLError]
+        let neutral: [Int]
+        let modes: [StandardizeMode]
+        let stages: Double
+        var stage = 0.0
+        var model: Model? = nil
+        var queries: [Double] = []
+        var work: [Model.LeafWork] = []
+
+        init(
+            repeatIndex: Int, foldIndex: Int, test: [Int], train: [Int], outputs: [[Double]],
+            failures: [Int: LDLError], neutral: [Int], modes: [StandardizeMode]
+        ) {
+            self.repeatIndex = repeatIndex
+            self.foldIndex = foldIndex
+            self.test = test
+            self.train = train
+            self.outputs = outputs
+            self.failures = failures
+            self.neutral = neutral
+            self.modes = modes
+            self.stages = Double(modes.count + (neutral.isEmpty ? 0 : 1))
+        }
+    }
+
+    private var next = Next.startFold
+    private var repeatIndex = 0
+    private var foldIndex = 0
+    /// The fold of each row (in key order) in the current repeat.
+    private var foldOf: [Int] = []
+    private var fold: Fold? = nil
+
+    var isDone: Bool {
+        if case .done = next { return true }
+        return false
+    }
+
     init(model: Model, candidates: [Candidate], options: CrossValidationOptions) {
         self.model = model
         self.candidates = candidates
@@ -154,98 +272,147 @@ private struct CVRun {
         scored = Array(repeating: 0, count: candidates.count)
     }
 
-    mutating func execute(
+    /// Reports `fraction` of the current fold's work done, at `stage`.
+    private func report(_ fold: Fold, _ stage: String, _ fraction: Double, _ progress: (CrossValidationProgress) -> Void) {
+        let folds = options.folds
+        let done = Double(fold.repeatIndex * folds + fold.foldIndex)
+        progress(
+            CrossValidationProgress(
+                fraction: (done + fraction) / Double(folds * options.repeats), repeatNumber: fold.repeatIndex + 1,
+                foldNumber: fold.foldIndex + 1, stage: stage))
+    }
+
+    /// After the neutral leaves or a fold model's scans: the next fold model, or scoring.
+    private func afterStage(_ fold: Fold, mode: Int) -> Next {
+        fold.stage += 1
+        return mode < fold.modes.count ? .build(mode) : .score
+    }
+
+    /// Runs one unit of work.
+    func unit(
         progress: (CrossValidationProgress) -> Void, isCancelled: () -> Bool,
         observe: ((Int, Int, [Int64], [Double]) -> Void)?
     ) throws(LDLError) {
-        let folds = options.folds
-        let totalFolds = Double(folds * options.repeats)
-        for r in 0..<options.repeats {
-            let salt = Folds.repeatSalt(seed: options.seed, repeat: r)
-            let foldOf = order.map { Folds.fold(key: model.keys[$0], salt: salt, folds: folds) }
-            for f in 0..<folds {
-                if isCancelled() { throw LDLError.cancelled }
-                var test: [Int] = []
-                var train: [Int] = []
-                for (position, index) in order.enumerated() {
-                    if foldOf[position] == f { test.append(index) } else { train.append(index) }
-                }
-                guard !test.isEmpty else { continue }
-                guard !train.isEmpty else {
-                    throw LDLError.invalid(
-                        "every row falls in fold \(f + 1) of repeat \(r + 1), cross-validation needs rows in at least two folds",
-                        hint: "Add rows, or use another seed.")
-                }
-                let done = Double(r * folds + f)
-                try runFold(
-                    test: test, train: train, context: "repeat \(r + 1), fold \(f + 1)",
-                    progress: { stage, fraction in
-                        progress(
-                            CrossValidationProgress(
-                                fraction: (done + fraction) / totalFolds, repeatNumber: r + 1, foldNumber: f + 1,
-                                stage: stage))
-                    }, isCancelled: isCancelled,
-                    observe: observe.map { o in { c, keys, p in o(c, r, keys, p) } })
+        switch next {
+        case .startFold:
+            guard repeatIndex < options.repeats else {
+                next = .finish
+                return
             }
-        }
-        progress(
-            CrossValidationProgress(
-                fraction: 1, repeatNumber: options.repeats, foldNumber: folds, stage: "done"))
-    }
-
-    private mutating func runFold(
-        test: [Int], train: [Int], context: String, progress: (String, Double) -> Void, isCancelled: () -> Bool,
-        observe: ((Int, [Int64], [Double]) -> Void)?
-    ) throws(LDLError) {
-        let size = test.count * l
-        var outputs: [[Double]] = plan.leaves.indices.map { leafFailures[$0] == nil ? [Double](repeating: 0, count: size) : [] }
-        var failures = leafFailures
-        let modes = plan.modes
-        let neutral = plan.leaves.indices.filter { plan.leaves[$0].group == .neutral && failures[$0] == nil }
-        let stages = Double(modes.count + (neutral.isEmpty ? 0 : 1))
-        var stage = 0.0
-
-        if !neutral.isEmpty {
-            progress("prior and maxent", 0)
-            for leaf in neutral {
-                let began = MonotonicClock.now()
-                do {
-                    try neutralPredictions(plan.leaves[leaf].method, test: test, train: train, into: &outputs[leaf], isCancelled: isCancelled)
-                } catch {
-                    if error.kind == .cancelled { throw error }
-                    failures[leaf] = error
-                }
-                leafSeconds[leaf] += MonotonicClock.now() - began
+            if isCancelled() { throw LDLError.cancelled }
+            let (r, f, folds) = (repeatIndex, foldIndex, options.folds)
+            if f == 0 {
+                let salt = Folds.repeatSalt(seed: options.seed, repeat: r)
+                foldOf = order.map { Folds.fold(key: model.keys[$0], salt: salt, folds: folds) }
             }
-            stage += 1
-        }
-        for mode in modes {
-            let label = "scans, standardize \(mode.rawValue)"
-            progress(label, stage / stages)
+            foldIndex += 1
+            if foldIndex == folds {
+                foldIndex = 0
+                repeatIndex += 1
+            }
+            var test: [Int] = []
+            var train: [Int] = []
+            for (position, index) in order.enumerated() {
+                if foldOf[position] == f { test.append(index) } else { train.append(index) }
+            }
+            guard !test.isEmpty else { return }
+            guard !train.isEmpty else {
+                throw LDLError.invalid(
+                    "every row falls in fold \(f + 1) of repeat \(r + 1), cross-validation needs rows in at least two folds",
+                    hint: "Add rows, or use another seed.")
+            }
+            let size = test.count * l
+            let outputs: [[Double]] = plan.leaves.indices.map {
+                leafFailures[$0] == nil ? [Double](repeating: 0, count: size) : []
+            }
+            let neutral = plan.leaves.indices.filter { plan.leaves[$0].group == .neutral && leafFailures[$0] == nil }
+            let started = Fold(
+                repeatIndex: r, foldIndex: f, test: test, train: train, outputs: outputs, failures: leafFailures,
+                neutral: neutral, modes: plan.modes)
+            fold = started
+            if neutral.isEmpty {
+                next = started.modes.isEmpty ? .score : .build(0)
+            } else {
+                report(started, "prior and maxent", 0, progress)
+                next = .neutral(0)
+            }
+
+        case .neutral(let i):
+            guard let fold else { throw LDLError(.internal, "cross-validation has no fold") }
+            let leaf = fold.neutral[i]
+            let began = MonotonicClock.now()
+            do {
+                try neutralPredictions(
+                    plan.leaves[leaf].method, test: fold.test, train: fold.train, into: &fold.outputs[leaf],
+                    isCancelled: isCancelled)
+            } catch {
+                if error.kind == .cancelled { throw error }
+                fold.failures[leaf] = error
+            }
+            leafSeconds[leaf] += MonotonicClock.now() - began
+            next = i + 1 < fold.neutral.count ? .neutral(i + 1) : afterStage(fold, mode: 0)
+
+        case .build(let m):
+            guard let fold else { throw LDLError(.internal, "cross-validation has no fold") }
+            let mode = fold.modes[m]
+            report(fold, "scans, standardize \(mode.rawValue)", fold.stage / fold.stages, progress)
             let leaves = plan.leaves.indices.filter {
                 plan.leaves[$0].group != .neutral && plan.leaves[$0].standardize == mode
             }
             let began = MonotonicClock.now()
-            let (foldModel, queries) = try foldModel(mode, test: test, train: train, isCancelled: isCancelled)
-            let users = leaves.filter { failures[$0] == nil }
+            let (foldModel, queries) = try foldModel(mode, test: fold.test, train: fold.train, isCancelled: isCancelled)
+            let users = leaves.filter { fold.failures[$0] == nil }
             let buildShare = (MonotonicClock.now() - began) / Double(Swift.max(users.count, 1))
             for leaf in users { leafSeconds[leaf] += buildShare }
-            let work = leaves.map { Model.LeafWork(index: $0, method: plan.leaves[$0].method, group: plan.leaves[$0].group) }
-            let base = stage
-            try queries.withUnsafeBufferPointer { (q) throws(LDLError) in
+            fold.model = foldModel
+            fold.queries = queries
+            fold.work = leaves.map { Model.LeafWork(index: $0, method: plan.leaves[$0].method, group: plan.leaves[$0].group) }
+            next = .scan(mode: m, start: 0)
+
+        case .scan(let m, let start):
+            guard let fold, let foldModel = fold.model else { throw LDLError(.internal, "cross-validation has no fold model") }
+            let label = "scans, standardize \(fold.modes[m].rawValue)"
+            let count = fold.test.count
+            let end = Swift.min(count, start + Model.blockSize(featureCount: n, labelCount: l))
+            let (base, stages) = (fold.stage, fold.stages)
+            try fold.queries.withUnsafeBufferPointer { (q) throws(LDLError) in
                 try foldModel.leafPredictions(
-                    queries: q, count: test.count, leaves: work, outputs: &outputs, failures: &failures,
-                    seconds: &leafSeconds, progress: { progress(label, (base + $0) / stages) },
-                    isCancelled: isCancelled)
+                    queries: q, count: count, rows: start..<end, leaves: fold.work, outputs: &fold.outputs,
+                    failures: &fold.failures, seconds: &leafSeconds,
+                    progress: { report(fold, label, (base + $0) / stages, progress) }, isCancelled: isCancelled)
             }
-            stage += 1
+            if end < count {
+                next = .scan(mode: m, start: end)
+            } else {
+                fold.model = nil  // free the fold model before the next one is built
+                fold.queries = []
+                next = afterStage(fold, mode: m + 1)
+            }
+
+        case .score:
+            guard let fold else { throw LDLError(.internal, "cross-validation has no fold") }
+            let context = "repeat \(fold.repeatIndex + 1), fold \(fold.foldIndex + 1)"
+            for (leaf, error) in fold.failures where leafFailures[leaf] == nil {
+                var e = error
+                e.message = "\(context): " + e.message
+                leafFailures[leaf] = e
+            }
+            let r = fold.repeatIndex
+            try score(
+                test: fold.test, outputs: fold.outputs, observe: observe.map { o in { c, keys, p in o(c, r, keys, p) } },
+                isCancelled: isCancelled)
+            self.fold = nil
+            next = .startFold
+
+        case .finish:
+            progress(
+                CrossValidationProgress(
+                    fraction: 1, repeatNumber: options.repeats, foldNumber: options.folds, stage: "done"))
+            next = .done
+
+        case .done:
+            break
         }
-        for (leaf, error) in failures where leafFailures[leaf] == nil {
-            var e = error
-            e.message = "\(context): " + e.message
-            leafFailures[leaf] = e
-        }
-        try score(test: test, outputs: outputs, observe: observe, isCancelled: isCancelled)
     }
 
     /// A training model of the fold (rows in key order) and the test rows as
@@ -337,7 +504,7 @@ private struct CVRun {
     }
 
     /// Composes every live candidate's predictions and adds its fold's metrics.
-    private mutating func score(
+    private func score(
         test: [Int], outputs: [[Double]], observe: ((Int, [Int64], [Double]) -> Void)?, isCancelled: () -> Bool
     ) throws(LDLError) {
         let kinds = options.metrics

@@ -49,10 +49,14 @@ public struct Settings: Sendable, Equatable {
     /// and a bandwidth rule are one choice: a layer that gives one of them
     /// replaces the other's value below it (a call's `bandwidth => 0.5`
     /// means the fixed rule even when the model's options say `median`).
+    /// Likewise a layer's `members` without `weights` means equal weights,
+    /// not the weights below, which were for other members (a tuned model's
+    /// options hold a mixture's weights).
     public func overlaid(by other: Settings) -> Settings {
         var s = self
         if other.values["bandwidth"] != nil, other.values["bandwidth_rule"] == nil { s.values["bandwidth_rule"] = nil }
         if other.values["bandwidth_rule"] != nil, other.values["bandwidth"] == nil { s.values["bandwidth"] = nil }
+        if other.values["members"] != nil, other.values["weights"] == nil { s.values["weights"] = nil }
         for (k, v) in other.values { s.values[k] = v }
         return s
     }

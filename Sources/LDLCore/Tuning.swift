@@ -94,42 +94,82 @@ extension Model {
         grid: TuningGrid = .standard(), options: TuningOptions = TuningOptions(),
         progress: (CrossValidationProgress) -> Void = { _ in }, isCancelled: () -> Bool = { false }
     ) throws(LDLError) -> TuningResult {
+        let run = try TuningRun(model: self, grid: grid, options: options)
+        _ = try run.step(progress: progress, isCancelled: isCancelled)
+        return try run.result()
+    }
+}
+
+/// A tuning run carried out a little at a time (see `CrossValidationRun`):
+/// `Model.tune` steps one to the end.
+public final class TuningRun {
+    public let grid: TuningGrid
+    public let options: TuningOptions
+    private let cv: CrossValidationRun
+    /// Indices of the grid's neighbour candidates (those mixed with maxent).
+    private let neighbours: [Int]
+
+    /// Checks the grid and options and prepares the run; nothing is computed yet.
+    public init(model: Model, grid: TuningGrid = .standard(), options: TuningOptions = TuningOptions())
+        throws(LDLError)
+    {
         try grid.validate()
-        var cv = options.crossValidation
-        if !cv.metrics.contains(options.metric) { cv.metrics.append(options.metric) }
+        var cvOptions = options.crossValidation
+        if !cvOptions.metrics.contains(options.metric) { cvOptions.metrics.append(options.metric) }
         let neighbours = grid.mixtureWeights.isEmpty ? [] : grid.candidates.indices.filter { grid.candidates[$0].usesStandardization }
         var evaluated = grid.candidates
         for i in neighbours { evaluated += grid.mixtures(of: grid.candidates[i]) }
-        let scores = try crossValidate(evaluated, options: cv, progress: progress, isCancelled: isCancelled)
+        self.grid = grid
+        self.options = options
+        self.neighbours = neighbours
+        self.cv = try CrossValidationRun(model: model, candidates: evaluated, options: cvOptions)
+    }
 
+    public var isDone: Bool { cv.isDone }
+
+    /// Runs for about `budget` seconds (see `CrossValidationRun.step`); true when done.
+    public func step(
+        budget: Double = .infinity, progress: (CrossValidationProgress) -> Void = { _ in },
+        isCancelled: () -> Bool = { false }
+    ) throws(LDLError) -> Bool {
+        try cv.step(budget: budget, progress: progress, isCancelled: isCancelled)
+    }
+
+    /// The leaderboard and the pick, once the run is done.
+    public func result() throws(LDLError) -> TuningResult {
+        guard cv.isDone else { throw LDLError(.internal, "tuning run is not done") }
+        let scores = cv.results()
         let base = grid.candidates.count
         var shown = Array(scores[0..<base])
-        let bestNeighbour = Self.best(neighbours, in: scores, options.metric)
+        let bestNeighbour = Model.best(neighbours, in: scores, options.metric)
         if let b = bestNeighbour, let slot = neighbours.firstIndex(of: b) {
             let first = base + slot * grid.mixtureWeights.count
             shown += scores[first..<(first + grid.mixtureWeights.count)]
         }
-        guard let winner = Self.best(Array(shown.indices), in: shown, options.metric) else {
+        guard let winner = Model.best(Array(shown.indices), in: shown, options.metric) else {
             let why = scores.first { $0.failure != nil }?.failure?.message ?? "no metric"
             throw LDLError(
                 .notReady, "no candidate could be evaluated", detail: "The first failure: \(why).",
                 hint: "Check that the rows' labels vary and the model has enough rows for the folds.")
         }
-        let ranked = shown.indices.filter { Self.metric(shown[$0], options.metric) != nil }
+        let metric = options.metric
+        let ranked = shown.indices.filter { Model.metric(shown[$0], metric) != nil }
             .sorted { a, b in
-                let (x, y) = (Self.metric(shown[a], options.metric) ?? 0, Self.metric(shown[b], options.metric) ?? 0)
-                if x != y { return options.metric.higherIsBetter ? x > y : x < y }
+                let (x, y) = (Model.metric(shown[a], metric) ?? 0, Model.metric(shown[b], metric) ?? 0)
+                if x != y { return metric.higherIsBetter ? x > y : x < y }
                 return a < b
             }
         var board = ranked.enumerated().map { LeaderboardEntry(rank: $0 + 1, gridIndex: $1, scores: shown[$1]) }
-        for i in shown.indices where Self.metric(shown[i], options.metric) == nil {
+        for i in shown.indices where Model.metric(shown[i], metric) == nil {
             board.append(LeaderboardEntry(rank: nil, gridIndex: i, scores: shown[i]))
         }
         return TuningResult(
-            metric: options.metric, best: shown[winner].candidate, leaderboard: board,
+            metric: metric, best: shown[winner].candidate, leaderboard: board,
             bestNeighbour: bestNeighbour.map { scores[$0].candidate })
     }
+}
 
+extension Model {
     /// The metric of a candidate that was evaluated, nil otherwise.
     static func metric(_ s: CandidateScores, _ kind: MetricKind) -> Double? {
         guard s.failure == nil, let v = s.value(kind), !v.isNaN else { return nil }

@@ -2,10 +2,12 @@ import LDLCore
 import UAKNNBridgeABI
 
 /// What this backend holds of one model: its samples (nil until the shim
-/// loads them), its options as the catalog last said, and the method the
-/// latest call's arguments resolved to (a statement calls with the same
+/// loads them), its options and fit as the catalog last said, and the method
+/// the latest call's arguments resolved to (a statement calls with the same
 /// arguments row after row: parse them once).
 final class CacheEntry {
+    /// The model's name, for messages and hints.
+    var name = ""
     var model: Model?
     var options = Settings()
     /// The options' JSON text, to skip parsing when it did not change.
@@ -15,6 +17,11 @@ final class CacheEntry {
     var tunedText = ""
     /// The method of the last call's arguments, and those arguments.
     var memo: (arguments: [ArgumentKey], method: Method)?
+    /// The catalog's fit (`fit_id`, 0: none): the stored standardization
+    /// statistics and maximum-entropy fit (`FitStorage`).
+    var fitId: Int64 = 0
+    var statistics: Standardization?
+    var maxent: MaxEntFit?
 
     func loaded() throws(LDLError) -> Model {
         guard let model else { throw LDLError(.internal, "model is not loaded") }
@@ -28,6 +35,57 @@ final class CacheEntry {
         let method = try options.overlaid(by: try callSettings(args, count)).method(tuned: tuned)
         memo = (key, method)
         return method
+    }
+
+    /// The statistics the model's rows are stored with: the catalog's when
+    /// the options say zscore (throws when there are none for N features).
+    func storedStandardization(featureCount n: Int) throws(LDLError) -> Standardization? {
+        guard options.standardizeMode() == .zscore else { return nil }
+        guard let statistics else {
+            throw LDLError(
+                .notReady, "model \"\(name)\" standardizes its features (standardize zscore) but has no statistics",
+                hint: "Compute them: SELECT uaknn_refit(\(sqlLiteral(name)));")
+        }
+        guard statistics.featureCount == n else {
+            throw LDLError(
+                .notReady,
+                "the statistics of model \"\(name)\" are for \(statistics.featureCount) features, its rows have \(n)",
+                hint: "Compute them again: SELECT uaknn_refit(\(sqlLiteral(name)));")
+        }
+        return statistics
+    }
+
+    /// Whether the loaded rows were stored under other options or statistics
+    /// than the current ones (standardize, the statistics, the label rule):
+    /// then they must be loaded again.
+    var stale: Bool {
+        guard let model else { return false }
+        if model.labelPolicy != options.labelPolicy() { return true }
+        switch options.standardizeMode() {
+        case .zscore: return statistics == nil || model.standardization != statistics
+        case .none: return model.standardization != nil
+        }
+    }
+
+    /// Gives the loaded model the stored maximum-entropy fit (or none, when
+    /// there is none for its numbers of features and labels).
+    func attachFit() throws(LDLError) {
+        guard let model else { return }
+        guard let fit = maxent, fit.featureCount == model.featureCount, fit.labelCount == model.labelCount else {
+            model.maxEntFit = nil
+            return
+        }
+        model.maxEntFit = try FitStorage.attachable(fit, to: model.standardization)
+    }
+
+    /// Refuses a method that needs a fit the model does not have, with a
+    /// hint naming the function that makes one.
+    func checkFit(_ method: Method) throws(LDLError) {
+        guard method.usesMaxEnt, let model, model.maxEntFit == nil else { return }
+        let detail = maxent.map { "Its fit is for \($0.featureCount) features and \($0.labelCount) labels." }
+        throw LDLError(
+            .notReady, "model \"\(name)\" has no maximum-entropy fit", detail: detail,
+            hint: "Fit it: SELECT uaknn_refit(\(sqlLiteral(name)));")
     }
 }
 
@@ -93,29 +151,66 @@ public func uaknn_cache_reset(
     guarded(error) { () throws(LDLError) in
         let entry = cacheEntry(id)
         entry.model = nil  // free the old samples before the new ones arrive
+        let standardization = try entry.storedStandardization(featureCount: Int(n))
         entry.model = try Model(
             featureCount: Int(n), labelCount: Int(l), labelPolicy: entry.options.labelPolicy(),
-            storage: entry.options.storageMode())
+            standardization: standardization, storage: entry.options.storageMode())
+        try entry.attachFit()
     }
 }
 
-/// Sets the model's options and tuned configuration (JSON text; tuned NULL:
-/// none). Parses only what changed.
+/// Sets the model's name, options and tuned configuration (JSON text;
+/// tuned NULL: none; the configuration is its "candidate" member when it
+/// has one). Parses only what changed. `reload` is set when the cached rows
+/// were stored under other options (standardize, the label rule).
 @_cdecl("uaknn_cache_configure")
 public func uaknn_cache_configure(
-    _ id: Int64, _ options: UnsafePointer<CChar>?, _ optionsLength: Int32,
-    _ tuned: UnsafePointer<CChar>?, _ tunedLength: Int32, _ error: UnsafeMutablePointer<uaknn_error>?
+    _ id: Int64, _ name: UnsafePointer<CChar>?, _ nameLength: Int32,
+    _ options: UnsafePointer<CChar>?, _ optionsLength: Int32,
+    _ tuned: UnsafePointer<CChar>?, _ tunedLength: Int32, _ reload: UnsafeMutablePointer<Bool>?,
+    _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
         let entry = cacheEntry(id)
+        entry.name = try utf8String(name, nameLength)
         let optionsText = try utf8String(options, optionsLength)
         let tunedText = tuned == nil ? "" : try utf8String(tuned, tunedLength)
+        reload?.pointee = false
         guard optionsText != entry.optionsText || tunedText != entry.tunedText else { return }
         entry.memo = nil
         entry.options = optionsText.isEmpty ? Settings() : try Settings.options(try JSONValue.parse(optionsText))
         entry.optionsText = optionsText
-        entry.tuned = tunedText.isEmpty ? nil : try JSONValue.parse(tunedText)
+        let tunedValue = tunedText.isEmpty ? nil : try JSONValue.parse(tunedText)
+        entry.tuned = tunedValue.map { $0["candidate"] ?? $0 }
         entry.tunedText = tunedText
+        reload?.pointee = entry.stale
+    }
+}
+
+/// Sets the model's fit from its catalog row: `fit_id` and the columns
+/// `feature_stats` (`nstats` values) and `maxent` (`nmaxent`), as
+/// `FitStorage` lays them out (empty: none). A loaded model gets the new
+/// maximum-entropy fit at once; `reload` is set when its rows are stored
+/// standardized with statistics that changed.
+@_cdecl("uaknn_cache_set_fit")
+public func uaknn_cache_set_fit(
+    _ id: Int64, _ fitId: Int64, _ stats: UnsafePointer<Double>?, _ nstats: Int32,
+    _ maxent: UnsafePointer<Double>?, _ nmaxent: Int32, _ reload: UnsafeMutablePointer<Bool>?,
+    _ error: UnsafeMutablePointer<uaknn_error>?
+) -> Int32 {
+    guarded(error) { () throws(LDLError) in
+        let entry = cacheEntry(id)
+        reload?.pointee = false
+        entry.memo = nil
+        entry.fitId = 0
+        entry.statistics = try FitStorage.statistics(Array(try buffer(stats, nstats, name: "feature_stats")))
+        entry.maxent = try FitStorage.maxent(Array(try buffer(maxent, nmaxent, name: "maxent")))
+        entry.fitId = fitId
+        if entry.stale {
+            reload?.pointee = true
+        } else {
+            try entry.attachFit()
+        }
     }
 }
 

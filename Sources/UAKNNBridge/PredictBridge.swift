@@ -27,6 +27,7 @@ public func uaknn_cache_predict(
         let entry = try cachedEntry(id)
         let model = try entry.loaded()
         let method = try entry.method(args, nargs)
+        try entry.checkFit(method)
         let features = try buffer(query, n, name: "features")
         // Checked here so that the messages name no query number.
         guard features.count == model.featureCount else {
@@ -54,6 +55,7 @@ public func uaknn_cache_predict_batch(
         let entry = try cachedEntry(id)
         let model = try entry.loaded()
         let method = try entry.method(args, nargs)
+        try entry.checkFit(method)
         guard count >= 0, n >= 0 else { throw LDLError(.internal, "negative batch shape") }
         guard Int(n) == model.featureCount else {
             throw LDLError.invalid("feature vectors have \(n) elements, model expects \(model.featureCount)")

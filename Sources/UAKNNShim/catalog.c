@@ -75,6 +75,32 @@ text_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum, bool json)
 	return TextDatumGetCString(d);
 }
 
+/* A bigint column, 0 for NULL or a column the installed version lacks. */
+static int64
+int8_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (attnum == InvalidAttrNumber)
+		return 0;
+	d = heap_getattr(tuple, attnum, desc, &isnull);
+	return isnull ? 0 : DatumGetInt64(d);
+}
+
+/* A float8[] column, copied into the current memory context, or NULL. */
+static ArrayType *
+array_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (attnum == InvalidAttrNumber)
+		return NULL;
+	d = heap_getattr(tuple, attnum, desc, &isnull);
+	return isnull ? NULL : DatumGetArrayTypePCopy(d);
+}
+
 static int32
 int4_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
 {
@@ -110,6 +136,7 @@ read_row(Oid index, ScanKey key, Snapshot snapshot, ModelRow *row)
 		row->version = DatumGetInt64(heap_getattr(tuple, cat->m_version, desc, &isnull));
 		row->options = text_column(tuple, desc, cat->m_options, true);
 		row->tuned = text_column(tuple, desc, cat->m_tuned, true);
+		row->fit_id = int8_column(tuple, desc, cat->m_fit_id);
 		if (row->options == NULL)
 			row->options = pstrdup("{}");
 	}
@@ -153,6 +180,37 @@ uaknn_options_weight(const char *options)
 	uaknn_raise_if_failed(uaknn_options_weight_column(options, (int32) strlen(options), column,
 													  sizeof(column), &error), &error);
 	return column[0] ? pstrdup(column) : NULL;
+}
+
+/*
+ * Model `id`'s stored fit as `snapshot` sees it: read only when its fit_id
+ * differs from what a cache holds, since the arrays may be large.
+ */
+bool
+uaknn_model_fit_by_id(int64 id, Snapshot snapshot, ModelFit *fit)
+{
+	const UaknnCatalog *cat = uaknn_catalog();
+	Relation	rel = table_open(cat->model, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	bool		found;
+
+	ScanKeyInit(&key, cat->m_id, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+	scan = systable_beginscan(rel, cat->model_by_id, true, snapshot, 1, &key);
+	tuple = systable_getnext(scan);
+	found = HeapTupleIsValid(tuple);
+	memset(fit, 0, sizeof(*fit));
+	if (found)
+	{
+		fit->fit_id = int8_column(tuple, desc, cat->m_fit_id);
+		fit->feature_stats = array_column(tuple, desc, cat->m_feature_stats);
+		fit->maxent = array_column(tuple, desc, cat->m_maxent);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
 }
 
 static Snapshot
@@ -244,6 +302,7 @@ forget(ModelEntry *e)
 		uaknn_cache_drop(e->id);
 	uaknn_model_forget_plans(e);
 	e->id = 0;
+	e->fit_id = 0;
 	uaknn_log_view_invalidate(&e->view);
 	e->checked.valid = false;
 }
@@ -356,12 +415,59 @@ check_source(ModelEntry *e)
 	check_column(e, e->labels_column, FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
 }
 
-/* Takes the catalog row into the entry and the options into the Swift cache. */
+/* The values of a float8[] fit column for the bridge (none: 0 values). */
+static const double *
+fit_values(ArrayType *array, const char *name, int *count)
+{
+	*count = 0;
+	if (array == NULL || ARR_NDIM(array) == 0)
+		return NULL;
+	return uaknn_float8_view(array, name, count);
+}
+
+/*
+ * Brings the Swift cache's fit up to the catalog's (a refit or a tune wrote
+ * a new one): a new maximum-entropy fit is attached to the cached rows; new
+ * statistics of a standardized model mean its rows must be loaded again.
+ */
 static void
-take_row(ModelEntry *e, const ModelRow *row)
+take_fit(ModelEntry *e, const ModelRow *row, Snapshot snapshot)
+{
+	ModelFit	fit;
+	uaknn_error error;
+	bool		reload = false;
+	int			nstats,
+				nmaxent;
+	const double *stats,
+			   *maxent;
+
+	if (!uaknn_model_fit_by_id(row->id, snapshot, &fit))
+		memset(&fit, 0, sizeof(fit));
+	stats = fit_values(fit.feature_stats, "feature_stats", &nstats);
+	maxent = fit_values(fit.maxent, "maxent", &nmaxent);
+	e->fit_id = 0;
+	uaknn_raise_if_failed(uaknn_cache_set_fit(e->id, fit.fit_id, stats, nstats, maxent, nmaxent, &reload, &error),
+						  &error);
+	e->fit_id = fit.fit_id;
+	if (reload)
+		uaknn_model_unload(e);
+	if (fit.feature_stats)
+		pfree(fit.feature_stats);
+	if (fit.maxent)
+		pfree(fit.maxent);
+}
+
+/*
+ * Takes the catalog row into the entry, and the options and fit into the
+ * Swift cache; unloads the cached rows when they were stored under other
+ * options or statistics.
+ */
+static void
+take_row(ModelEntry *e, const ModelRow *row, Snapshot snapshot)
 {
 	uaknn_error error;
 	char	   *weight = uaknn_options_weight(row->options);
+	bool		reload = false;
 
 	if (e->id != row->id)
 		forget(e);				/* another model under this name */
@@ -383,9 +489,14 @@ take_row(ModelEntry *e, const ModelRow *row)
 		uaknn_model_unload(e);
 	e->n = row->n;
 	e->l = row->l;
-	uaknn_raise_if_failed(uaknn_cache_configure(e->id, row->options, (int32) strlen(row->options),
+	uaknn_raise_if_failed(uaknn_cache_configure(e->id, e->name, (int32) strlen(e->name),
+												row->options, (int32) strlen(row->options),
 												row->tuned, row->tuned ? (int32) strlen(row->tuned) : 0,
-												&error), &error);
+												&reload, &error), &error);
+	if (reload)
+		uaknn_model_unload(e);
+	if (row->fit_id != e->fit_id)
+		take_fit(e, row, snapshot);
 }
 
 /* A clock for the least-recently-used eviction (load.c). */
@@ -399,28 +510,23 @@ touch(ModelEntry *e)
 }
 
 /*
- * The model `name`, current for this statement's snapshot and readable by
- * the current user. Raises 42704 for an unknown model, 42501 without SELECT
- * on its table, 55000 for a model with no rows.
+ * The model `name` as this statement's snapshot sees it, readable by the
+ * current user, its table locked as a query would lock it and of the types
+ * a load reads, without loading its rows (uaknn_model_acquire does; jobs
+ * read them otherwise). *row gets its catalog row. Raises 42704 for an
+ * unknown model, 42501 without SELECT on its table, 55000 for a model with
+ * no rows.
  */
 ModelEntry *
-uaknn_model_acquire(const char *name)
+uaknn_model_resolve(const char *name, ModelRow *row)
 {
-	ModelEntry *e = lookup_entry(name);
 	Snapshot	snapshot = current_snapshot();
 	const UaknnCatalog *cat;
-	ModelRow	row;
-
-	if (e != NULL && snapshot_matches(snapshot, &e->checked) && e->view.valid)
-	{
-		check_privileges(e);
-		touch(e);
-		return e;
-	}
+	ModelEntry *e;
 
 	cat = uaknn_catalog();
 	check_installation(cat);
-	if (!uaknn_model_row_by_name(name, snapshot, &row))
+	if (!uaknn_model_row_by_name(name, snapshot, row))
 	{
 		if ((e = lookup_entry(name)) != NULL)
 			drop_entry(e);
@@ -431,7 +537,7 @@ uaknn_model_acquire(const char *name)
 	}
 	e = find_entry(name);
 	e->checked.valid = false;
-	take_row(e, &row);
+	take_row(e, row, snapshot);
 
 	/*
 	 * Lock the table as any query reading it would, so that a concurrent DROP
@@ -454,6 +560,29 @@ uaknn_model_acquire(const char *name)
 	touch(e);
 	check_source(e);
 	uaknn_model_track_relation(e);
+	return e;
+}
+
+/*
+ * The model `name`, current for this statement's snapshot and readable by
+ * the current user. Raises 42704 for an unknown model, 42501 without SELECT
+ * on its table, 55000 for a model with no rows (or one that needs a fit it
+ * does not have).
+ */
+ModelEntry *
+uaknn_model_acquire(const char *name)
+{
+	ModelEntry *e = lookup_entry(name);
+	Snapshot	snapshot = current_snapshot();
+	ModelRow	row;
+
+	if (e != NULL && snapshot_matches(snapshot, &e->checked) && e->view.valid)
+	{
+		check_privileges(e);
+		touch(e);
+		return e;
+	}
+	e = uaknn_model_resolve(name, &row);
 	uaknn_model_load(e, snapshot, row.version);
 	snapshot_remember(snapshot, &e->checked);
 	return e;

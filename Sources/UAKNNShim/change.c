@@ -8,8 +8,9 @@
  *     parallel.
  *
  * Two rare changes do write the model's catalog row, as the extension's
- * owner (the writer may not update the catalog): the first rows of an empty
- * model fix its numbers of features and labels, and TRUNCATE frees them.
+ * owner (owner.c; the writer may not update the catalog): the first rows of
+ * an empty model fix its numbers of features and labels, and TRUNCATE frees
+ * them.
  */
 #include "postgres.h"
 
@@ -22,7 +23,6 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -31,6 +31,7 @@
 
 #include "changelog.h"
 #include "extension.h"
+#include "owner.h"
 #include "triggers.h"
 
 PG_FUNCTION_INFO_V1(uaknn_change_trigger);
@@ -95,51 +96,6 @@ inserted_rows(TriggerData *trigdata, const TriggerModel *model, bool shapes)
 }
 
 /*
- * Runs a fixed statement on the model's catalog row as the extension's
- * owner, with search_path pinned to pg_catalog, pg_temp for exactly this
- * statement (the statement also names everything by schema).
- */
-static void
-run_as_owner(const char *sql, int nargs, Oid *types, Datum *args, int expected)
-{
-	const UaknnCatalog *cat = uaknn_catalog();
-	Oid			save_userid;
-	int			save_sec_context;
-	int			nest;
-
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(cat->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "uaknn: SPI_connect failed");
-	if (SPI_execute_with_args(sql, nargs, types, args, NULL, false, 0) != expected)
-		elog(ERROR, "uaknn: catalog statement failed: %s", sql);
-	SPI_finish();
-	AtEOXact_GUC(true, nest);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-}
-
-/*
- * The catalog table's name, schema-qualified and quoted, from its oid as it
- * is now: a name remembered since the extension was looked up would be stale
- * after ALTER SCHEMA ... RENAME, and would then name whatever table another
- * role made under the old name, to be written as the extension's owner.
- */
-static char *
-model_table_sql(const UaknnCatalog *cat)
-{
-	char	   *schema = get_namespace_name(get_rel_namespace(cat->model));
-	char	   *table = get_rel_name(cat->model);
-
-	if (schema == NULL || table == NULL)
-		elog(ERROR, "uaknn: the extension's table uaknn_model (%u) no longer exists", cat->model);
-	return quote_qualified_identifier(schema, table);
-}
-
-/*
  * Fixes an empty model's N and L from its first rows. Two first inserts of
  * different shapes at once: the row lock makes the second wait, read the
  * first's N and L, and fail.
@@ -152,8 +108,8 @@ fix_shape(TriggerData *trigdata, const TriggerModel *model, const InsertedRows *
 	Oid			types[3] = {INT8OID, INT4OID, INT4OID};
 	ModelRow	now;
 
-	run_as_owner(psprintf("SELECT FROM %s WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
-						  model_table_sql(cat)), 1, types, args, SPI_OK_SELECT);
+	uaknn_run_as_owner(psprintf("SELECT FROM %s WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+						  uaknn_model_table_sql(cat)), 1, types, args, SPI_OK_SELECT);
 	/* The locked row as the latest committed state has it. */
 	if (!uaknn_model_row_by_id(model->row.id, GetLatestSnapshot(), &now))
 		return;
@@ -165,8 +121,8 @@ fix_shape(TriggerData *trigdata, const TriggerModel *model, const InsertedRows *
 				 errdetail("Model \"%s\" has %d features and %d labels.", model->row.name,
 						   now.n >= 0 ? now.n : rows->n, now.l >= 0 ? now.l : rows->l)));
 	if (now.n < 0)
-		run_as_owner(psprintf("UPDATE %s SET feature_count = $2, label_count = $3 "
-							  "WHERE id OPERATOR(pg_catalog.=) $1", model_table_sql(cat)),
+		uaknn_run_as_owner(psprintf("UPDATE %s SET feature_count = $2, label_count = $3 "
+							  "WHERE id OPERATOR(pg_catalog.=) $1", uaknn_model_table_sql(cat)),
 					 3, types, args, SPI_OK_UPDATE);
 }
 
@@ -205,8 +161,8 @@ uaknn_change_trigger(PG_FUNCTION_ARGS)
 		{
 			Datum		args[1] = {Int64GetDatum(model.row.id)};
 
-			run_as_owner(psprintf("UPDATE %s SET feature_count = NULL, label_count = NULL "
-								  "WHERE id OPERATOR(pg_catalog.=) $1", model_table_sql(cat)),
+			uaknn_run_as_owner(psprintf("UPDATE %s SET feature_count = NULL, label_count = NULL "
+								  "WHERE id OPERATOR(pg_catalog.=) $1", uaknn_model_table_sql(cat)),
 						 1, (Oid[]) {INT8OID}, args, SPI_OK_UPDATE);
 		}
 		if (!cat->v1)
@@ -219,8 +175,8 @@ uaknn_change_trigger(PG_FUNCTION_ARGS)
 		Datum		args[2] = {Int64GetDatum(model.row.id),
 		Int64GetDatum(nextval_internal(cat->version_seq, false))};
 
-		run_as_owner(psprintf("UPDATE %s SET version = $2 WHERE id OPERATOR(pg_catalog.=) $1",
-							  model_table_sql(cat)),
+		uaknn_run_as_owner(psprintf("UPDATE %s SET version = $2 WHERE id OPERATOR(pg_catalog.=) $1",
+							  uaknn_model_table_sql(cat)),
 					 2, (Oid[]) {INT8OID, INT8OID}, args, SPI_OK_UPDATE);
 	}
 	return PointerGetDatum(NULL);

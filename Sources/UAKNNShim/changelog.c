@@ -294,6 +294,26 @@ uaknn_log_delta(int64 model_id, int64 catalog_version, const LogView *view, Snap
 	pfree(wide.xids);
 }
 
+/*
+ * The model's version as `snapshot` sees it: the newest change logged for
+ * it, or the catalog row's version when that is newer (what the models view
+ * shows as version).
+ */
+int64
+uaknn_log_version(int64 model_id, int64 catalog_version, Snapshot snapshot)
+{
+	const UaknnCatalog *cat = uaknn_catalog();
+	Relation	rel;
+	int64		version;
+
+	if (cat->v1)
+		return catalog_version;
+	rel = table_open(cat->change, AccessShareLock);
+	version = newest_version(cat, rel, model_id, snapshot);
+	table_close(rel, AccessShareLock);
+	return Max(version, catalog_version);
+}
+
 /* Records that the cache now holds what `snapshot` sees (after a load). */
 void
 uaknn_log_view_set(LogView *view, Snapshot snapshot, const LogDelta *delta, int64 catalog_version)

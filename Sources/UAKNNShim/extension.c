@@ -166,6 +166,9 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 	known.m_l = column(known.model, "label_count", true);
 	known.m_version = column(known.model, "version", true);
 	known.m_tuned = column(known.model, "tuned", false);
+	known.m_fit_id = column(known.model, "fit_id", false);
+	known.m_feature_stats = column(known.model, "feature_stats", false);
+	known.m_maxent = column(known.model, "maxent", false);
 	known.model_by_id = index_on(known.model, known.m_id, 0);
 	known.model_by_name = index_on(known.model, known.m_name, 0);
 

@@ -191,13 +191,59 @@ make_room(ModelEntry *e, uint64 adding)
 	}
 }
 
+/* Where streamed rows go: the Swift cache, or a job. weights: NULL without a weight column. */
+typedef int32 (*RowSink) (ModelEntry *e, void *target, int32 count, const int64 *keys,
+						  const double *features, const double *labels, const double *weights,
+						  uaknn_error *error);
+
+/* Adds a batch to the model's cache entry, within the memory limits. */
+static int32
+cache_sink(ModelEntry *e, void *target, int32 count, const int64 *keys, const double *features,
+		   const double *labels, const double *weights, uaknn_error *error)
+{
+	make_room(e, count);
+	return uaknn_cache_add(e->id, count, keys, features, labels, weights, error);
+}
+
+/* What a job's load has read so far. */
+typedef struct JobTarget
+{
+	int64		job;
+	int64		rows;
+} JobTarget;
+
 /*
- * Streams the rows of a load query into the Swift cache. Returns false when
- * the bridge refused a row (a duplicate key in an incremental load, say),
- * with *error filled; raises for anything else.
+ * Adds a batch to a job, refusing (before the bridge allocates) a job that
+ * would hold more than uaknn.max_model_memory: it is one more copy of the
+ * model.
+ */
+static int32
+job_sink(ModelEntry *e, void *target, int32 count, const int64 *keys, const double *features,
+		 const double *labels, const double *weights, uaknn_error *error)
+{
+	JobTarget  *t = (JobTarget *) target;
+	double		need = bytes_with(e, 0, 0, (uint64) t->rows + count);
+
+	if (uaknn_max_model_kb >= 0 && need / 1024.0 > uaknn_max_model_kb)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model \"%s\" needs more than uaknn.max_model_memory (%d kB) in this backend",
+						e->name, uaknn_max_model_kb),
+				 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
+						   (long long) (t->rows + count), e->n, e->l, need / 1024.0),
+				 errhint("A superuser can raise uaknn.max_model_memory (-1: no limit).")));
+	t->rows += count;
+	return uaknn_job_add(t->job, count, keys, features, labels, weights, error);
+}
+
+/*
+ * Streams the rows of a load query into `sink`. Returns false when the
+ * bridge refused a row (a duplicate key in an incremental load, say), with
+ * *error filled; raises for anything else.
  */
 static bool
-stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_error *error)
+stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, RowSink sink, void *target, int64 *rows,
+			uaknn_error *error)
 {
 	Portal		portal = SPI_cursor_open(NULL, plan, args, NULL, true);
 	/* Up to LOAD_BATCH rows a batch, and no more than LOAD_BATCH_BYTES. */
@@ -271,8 +317,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, int64 *rows, uaknn_erro
 		}
 		MemoryContextSwitchTo(outer);
 		MemoryContextReset(batch);
-		make_room(e, count);
-		if (uaknn_cache_add(e->id, (int32) count, keys, features, labels, weights, error) != UAKNN_OK)
+		if (sink(e, target, (int32) count, keys, features, labels, weights, error) != UAKNN_OK)
 		{
 			ok = false;
 			break;
@@ -300,7 +345,7 @@ load_all(ModelEntry *e, int64 *rows)
 	uaknn_raise_if_failed(uaknn_cache_reset(e->id, e->n, e->l, &error), &error);
 	if (e->load_all == NULL)
 		e->load_all = prepare_load(e, false);
-	if (!stream_rows(e, e->load_all, NULL, rows, &error))
+	if (!stream_rows(e, e->load_all, NULL, cache_sink, NULL, rows, &error))
 		uaknn_raise_if_failed(error.status, &error);
 	uaknn_cache_finish_load(e->id);
 }
@@ -353,7 +398,7 @@ uaknn_model_load(ModelEntry *e, Snapshot snapshot, int64 catalog_version)
 			if (e->load_keys == NULL)
 				e->load_keys = prepare_load(e, true);
 			/* A refused row (a key already held, say): reload in full. */
-			full = !stream_rows(e, e->load_keys, args, &rows, &error);
+			full = !stream_rows(e, e->load_keys, args, cache_sink, NULL, &rows, &error);
 		}
 		if (full)
 			load_all(e, &rows);
@@ -374,4 +419,26 @@ uaknn_model_load(ModelEntry *e, Snapshot snapshot, int64 catalog_version)
 	e->load_ms = INSTR_TIME_GET_MILLISEC(elapsed);
 	e->last_load_rows = rows;
 	e->last_load_full = full;
+}
+
+/*
+ * Reads every row of the model's table that the active snapshot sees into
+ * `job` (the rows as stored, whatever the model's standardize), as a load
+ * reads them. Returns the number of rows.
+ */
+int64
+uaknn_model_load_job(ModelEntry *e, int64 job)
+{
+	JobTarget	target = {job, 0};
+	int64		rows = 0;
+	uaknn_error error;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "uaknn: SPI_connect failed");
+	if (e->load_all == NULL)
+		e->load_all = prepare_load(e, false);
+	if (!stream_rows(e, e->load_all, NULL, job_sink, &target, &rows, &error))
+		uaknn_raise_if_failed(error.status, &error);
+	SPI_finish();
+	return rows;
 }

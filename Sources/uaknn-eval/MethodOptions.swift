@@ -87,6 +87,9 @@ enum MethodOptions {
     static func methods(_ names: [String], arguments: Arguments, seed: UInt64) throws -> [(name: String, candidate: Candidate)] {
         var settings = Settings()
         var readers = Set(names)
+        // A mixture's members are methods of their own, over these options
+        // (`--k 10 --method mix` is every member's k unless it names one).
+        if names.contains("mix") { readers.formUnion(Method.names) }
         for p in parameters {
             guard let v = try value(p, arguments) else { continue }
             do { try settings.set(p.name, v) } catch { throw usage(error, option(p)) }

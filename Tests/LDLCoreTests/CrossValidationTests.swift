@@ -235,4 +235,38 @@ import Testing
         for i in 0..<20 { try uniform.add(key: Int64(i), features: [Double(i), 1], labels: [0.5, 0.5]) }
         expectError(.notReady, "nothing evaluated") { _ = try uniform.tune(grid: TuningGrid(candidates: [Candidate(.wuaknn())])) }
     }
+
+    /// A run stepped one unit at a time (budget 0) gives exactly the one-shot
+    /// result, reports progress in order, and stays stopped after an error.
+    @Test func steppedRunsEqualOneShot() throws {
+        let model = try Self.model(Self.sjaffeRows(80))
+        let options = CrossValidationOptions(folds: 3, repeats: 2, seed: 3)
+        let whole = try model.crossValidate(Self.candidates, options: options)
+        let run = try CrossValidationRun(model: model, candidates: Self.candidates, options: options)
+        var steps = 0
+        var fractions: [Double] = []
+        while try !run.step(budget: 0, progress: { fractions.append($0.fraction) }) { steps += 1 }
+        #expect(steps > 12)
+        #expect(run.isDone)
+        #expect(fractions == fractions.sorted() && fractions.last == 1)
+        let stepped = run.results()
+        for (a, b) in zip(whole, stepped) {
+            #expect(a.candidate == b.candidate && a.n == b.n && a.mean == b.mean && a.std == b.std)
+        }
+        // Tuning, stepped.
+        let tuneOptions = TuningOptions(crossValidation: CrossValidationOptions(folds: 3, seed: 1))
+        let tuned = try model.tune(options: tuneOptions)
+        let tuning = try TuningRun(model: model, options: tuneOptions)
+        expectError(.internal, "result before done") { _ = try tuning.result() }
+        while try !tuning.step(budget: 0) {}
+        let result = try tuning.result()
+        #expect(result.best == tuned.best)
+        #expect(result.leaderboard.map(\.gridIndex) == tuned.leaderboard.map(\.gridIndex))
+        #expect(result.leaderboard.map(\.scores.mean) == tuned.leaderboard.map(\.scores.mean))
+        // A cancel stops the run for good.
+        let cancelled = try CrossValidationRun(model: model, candidates: Self.candidates, options: options)
+        _ = try cancelled.step(budget: 0)
+        expectError(.cancelled, "cancelled") { while try !cancelled.step(budget: 0, isCancelled: { true }) {} }
+        expectError(.internal, "after an error") { _ = try cancelled.step() }
+    }
 }

@@ -211,6 +211,16 @@ else
     fail "label counts: $(cat "$WORK/err")"
 fi
 
+# A mixture under --standardize: the tuned winner on SJAFFE, cross-validated
+# alone, scores what tune gave it (KL 0.042937955579, 1 x 5-fold, seed 0).
+if "$BIN" cv --data "$DATA" --repeats 1 --method mix --members '[{"method": "aaknn", "k": 5}, {"method": "maxent"}]' \
+        --weights 0.75,0.25 --standardize zscore --digits 12 >"$WORK/cv6" 2>/dev/null \
+    && grep -q '^mix .* 0\.042937955579 ± ' "$WORK/cv6"; then
+    pass "cv of a mixture with --standardize zscore"
+else
+    fail "cv of a mixture with --standardize zscore"
+fi
+
 # --- tune ------------------------------------------------------------------------
 if "$BIN" tune --list | grep -c '^[0-9]' | grep -qx 28; then
     pass "tune --list: 28 grid candidates"

@@ -165,4 +165,36 @@ typedef struct uaknn_optional_int
 	int64_t		value;
 } uaknn_optional_int;
 
+/* Where a cross-validation or tuning job is (uaknn_job_step). */
+typedef struct uaknn_progress
+{
+	double		fraction;		/* of the work done, 0 to 1 */
+	int32_t		repeat_number;	/* 1-based */
+	int32_t		fold_number;	/* 1-based */
+	char		stage[128];		/* what runs, NUL-terminated */
+} uaknn_progress;
+
+/* The metrics a cross-validation row reports: the core's standard six. */
+#define UAKNN_ROW_METRICS 6
+
+/* One row of a cross-validation table or of a leaderboard. */
+typedef struct uaknn_result_row
+{
+	int32_t		rank;			/* 1 = best; 0: not ranked (cross-validation, a failed candidate) */
+	int64_t		n;				/* test rows scored */
+	double		mean[UAKNN_ROW_METRICS];	/* chebyshev .. intersection; NaN: failed */
+	double		std[UAKNN_ROW_METRICS];
+	double		score;			/* the tuning metric's mean; NaN when not tuning */
+	double		seconds;		/* attributable to the candidate */
+	char		failure[UAKNN_MESSAGE_LEN]; /* why it could not be evaluated; empty: it was */
+} uaknn_result_row;
+
+/* The texts a job gives back (uaknn_job_text). */
+typedef enum uaknn_job_text_kind
+{
+	UAKNN_TEXT_CANDIDATE = 0,	/* row `index`'s candidate, as an options object */
+	UAKNN_TEXT_WINNER = 1,		/* the tuned candidate, as an options object */
+	UAKNN_TEXT_TUNED_OPTIONS = 2	/* the model's options with the winner applied */
+} uaknn_job_text_kind;
+
 #endif							/* UAKNN_ABI_H */

@@ -58,8 +58,12 @@ extern int32_t uaknn_sample_check(const double *features, int32_t feature_length
  * (re)load; the bridge holds the samples and options and predicts.
  */
 extern int32_t uaknn_cache_reset(int64_t model_id, int32_t n, int32_t l, uaknn_error *error);
-extern int32_t uaknn_cache_configure(int64_t model_id, const char *options, int32_t options_length,
-									 const char *tuned, int32_t tuned_length, uaknn_error *error);
+extern int32_t uaknn_cache_configure(int64_t model_id, const char *name, int32_t name_length,
+									 const char *options, int32_t options_length,
+									 const char *tuned, int32_t tuned_length, bool *reload,
+									 uaknn_error *error);
+extern int32_t uaknn_cache_set_fit(int64_t model_id, int64_t fit_id, const double *stats, int32_t nstats,
+								   const double *maxent, int32_t nmaxent, bool *reload, uaknn_error *error);
 extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
 							   const double *features, const double *labels,
 							   const double *weights, uaknn_error *error);
@@ -127,5 +131,35 @@ extern int32_t uaknn_result_recall_row(int64_t index, uaknn_recall_row *row, uak
 extern int32_t uaknn_cache_prototype_overlap(int64_t model_id, uaknn_overlap_counts *counts,
 											 uaknn_interrupt_fn interrupted, uaknn_error *error);
 extern void uaknn_result_clear(void);
+
+/*
+ * Jobs: a model's rows as stored, read for cross-validation, tuning or a
+ * refit (JobBridge.swift). The shim creates one, adds the rows, prepares a
+ * run and steps it (regaining control between steps), reads the results or
+ * the fit, and drops it when the statement ends.
+ */
+extern int32_t uaknn_job_create(int32_t n, int32_t l, const char *options, int32_t options_length,
+								int64_t *job, uaknn_error *error);
+extern int32_t uaknn_job_add(int64_t job, int32_t count, const int64_t *keys,
+							 const double *features, const double *labels, const double *weights,
+							 uaknn_error *error);
+extern void uaknn_job_drop(int64_t job);
+extern int32_t uaknn_job_cross_validate(int64_t job, const char *candidates, int32_t candidates_length,
+										int32_t folds, int32_t repeats, int64_t seed, uaknn_error *error);
+extern int32_t uaknn_job_tune(int64_t job, const char *candidates, int32_t candidates_length,
+							  const char *metric, int32_t metric_length, int32_t folds, int64_t seed,
+							  uaknn_error *error);
+extern int32_t uaknn_job_step(int64_t job, double budget, bool *done, uaknn_progress *progress,
+							  uaknn_interrupt_fn interrupted, uaknn_error *error);
+extern int32_t uaknn_job_result_count(int64_t job);
+extern int32_t uaknn_job_result(int64_t job, int32_t index, uaknn_result_row *row, uaknn_error *error);
+extern int32_t uaknn_job_text(int64_t job, int32_t kind, int32_t index, char *buffer, int32_t capacity);
+extern int32_t uaknn_job_fit(int64_t job, const char *options, int32_t options_length,
+							 uaknn_interrupt_fn interrupted, int32_t *stats_length, int32_t *maxent_length,
+							 uaknn_error *error);
+extern int32_t uaknn_job_fit_copy(int64_t job, double *stats, int32_t stats_capacity,
+								  double *maxent, int32_t maxent_capacity, uaknn_error *error);
+extern int32_t uaknn_options_need_fit(const char *options, int32_t options_length, bool *needed,
+									  uaknn_error *error);
 
 #endif							/* UAKNN_BRIDGE_H */

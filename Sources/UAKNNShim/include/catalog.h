@@ -11,6 +11,7 @@
 
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/snapshot.h"
 
 #include "changelog.h"
@@ -29,11 +30,22 @@ typedef struct ModelRow
 	int64		version;		/* of the definition; 0.1.0: of the contents */
 	char	   *options;		/* JSON text */
 	char	   *tuned;			/* JSON text, or NULL when not tuned */
+	int64		fit_id;			/* the stored fit's id; 0: none */
 } ModelRow;
 
 extern bool uaknn_model_row_by_name(const char *name, Snapshot snapshot, ModelRow *row);
 extern bool uaknn_model_row_by_id(int64 id, Snapshot snapshot, ModelRow *row);
 extern char *uaknn_options_weight(const char *options);
+
+/* A model's stored fit (docs/tuning.md): its id and columns, palloc'd; NULL: none. */
+typedef struct ModelFit
+{
+	int64		fit_id;
+	ArrayType  *feature_stats;
+	ArrayType  *maxent;
+} ModelFit;
+
+extern bool uaknn_model_fit_by_id(int64 id, Snapshot snapshot, ModelFit *fit);
 
 /*
  * What a snapshot lets a query see: two snapshots equal in all of this see
@@ -66,6 +78,7 @@ typedef struct ModelEntry
 	char	   *weight_column;	/* the weight_column option; NULL: none */
 	int32		n;
 	int32		l;
+	int64		fit_id;			/* the fit the Swift cache holds; 0: none */
 	SPIPlanPtr	load_all;		/* SELECT key, features, labels[, weight] FROM source */
 	SPIPlanPtr	load_keys;		/* ... WHERE key = ANY($1) */
 	char	   *load_relation;	/* the qualified name those plans read */
@@ -82,6 +95,7 @@ typedef struct ModelEntry
 } ModelEntry;
 
 extern ModelEntry *uaknn_model_acquire(const char *name);
+extern ModelEntry *uaknn_model_resolve(const char *name, ModelRow *row);
 extern ModelEntry *uaknn_model_entries(void);
 extern void uaknn_model_sweep(void);
 extern void uaknn_model_unload(ModelEntry *entry);

@@ -55,6 +55,7 @@ extern void uaknn_log_delta(int64 model_id, int64 catalog_version, const LogView
 extern void uaknn_log_view_set(LogView *view, Snapshot snapshot, const LogDelta *delta,
 							   int64 catalog_version);
 extern void uaknn_log_view_invalidate(LogView *view);
+extern int64 uaknn_log_version(int64 model_id, int64 catalog_version, Snapshot snapshot);
 extern void uaknn_log_append(int64 model_id, char kind, const int64 *keys, int64 nkeys);
 
 #endif							/* UAKNN_CHANGELOG_H */

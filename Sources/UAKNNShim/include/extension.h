@@ -32,7 +32,10 @@ typedef struct UaknnCatalog
 				m_n,
 				m_l,
 				m_version,
-				m_tuned;		/* 0 where the installed version lacks it */
+				m_tuned,		/* 0 where the installed version lacks it */
+				m_fit_id,		/* the fit (docs/tuning.md): 0 where lacking */
+				m_feature_stats,
+				m_maxent;
 
 	/* uaknn_change and its indexes on (model_id, version), (model_id, writer) */
 	Oid			change;

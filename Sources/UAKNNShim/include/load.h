@@ -11,5 +11,6 @@ extern void uaknn_model_track_relation(ModelEntry *entry);
 extern void uaknn_model_forget_plans(ModelEntry *entry);
 extern void uaknn_model_load(ModelEntry *entry, Snapshot snapshot, int64 catalog_version);
 extern int64 uaknn_evictions(void);
+extern int64 uaknn_model_load_job(ModelEntry *entry, int64 job);
 
 #endif							/* UAKNN_LOAD_H */

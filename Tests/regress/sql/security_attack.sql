@@ -129,6 +129,7 @@ BEGIN
         ('||', 'pg_catalog.text', 'pg_catalog.int8', 'pg_catalog.text'),
         ('||', 'pg_catalog.text', 'pg_catalog.text', 'pg_catalog.text'),
         ('->>', 'pg_catalog.jsonb', 'pg_catalog.text', 'pg_catalog.text'),
+        ('->', 'pg_catalog.jsonb', 'pg_catalog.text', 'pg_catalog.jsonb'),
         ('?', 'pg_catalog.jsonb', 'pg_catalog.text', 'pg_catalog.bool')
     ) v(op, l, r, result) LOOP
         n := n OPERATOR(pg_catalog.+) 1;
@@ -252,6 +253,8 @@ BEGIN
         ('uaknn_sample_error', 'float8[], float8[], integer, integer, jsonb', 'text',
          'RETURN public.uaknn_sample_error($1, $2, $3, $4, $5)'),
         ('uaknn_install_triggers', 'bigint', 'void', 'PERFORM public.uaknn_install_triggers($1); RETURN'),
+        ('uaknn_options_need_fit', 'jsonb', 'boolean', 'RETURN public.uaknn_options_need_fit($1)'),
+        ('uaknn_refit', 'text', 'void', 'PERFORM public.uaknn_refit($1); RETURN'),
         ('uaknn_row_count', 'regclass', 'bigint', 'RETURN public.uaknn_row_count($1)'),
         ('uaknn_validate_trigger', '', 'trigger', 'RETURN NEW'),
         ('uaknn_change_trigger', '', 'trigger', 'RETURN NULL')
@@ -427,6 +430,17 @@ SELECT model, rows FROM uaknn_cache_info() ORDER BY model;
 SELECT models FROM uaknn_cache_summary();
 SELECT pg_catalog.count(*) OPERATOR(pg_catalog.>) 10 AS parameters_listed FROM uaknn_parameters();
 SELECT name, n_features, n_labels, rows, options FROM uaknn_models WHERE name OPERATOR(pg_catalog.=) ANY ('{default,victim}') ORDER BY name;
+-- Tuning (docs/tuning.md): a model made with options that need a fit,
+-- refits, cross-validation, tuning with apply, and the fit's use.
+SELECT uaknn_create_model('victim_z', 'regress_victim.t', 'f', 'l', options => '{"standardize": "zscore"}') AS rows;
+SELECT public.uaknn_refit('victim');
+SELECT pg_catalog.count(*) AS candidates FROM uaknn_cross_validate('victim', '[{"method": "prior"}, {"method": "aaknn", "k": 1}]', folds => 2);
+SELECT rank, candidate FROM uaknn_tune('victim_z', folds => 2, candidates => '[{"method": "prior"}, {"method": "maxent"}]') ORDER BY rank;
+SELECT pg_catalog.cardinality(uaknn_predict('victim_z', '{0,1}')) AS labels,
+       pg_catalog.cardinality(uaknn_predict('victim_z', '{0,1}', method => 'auto')) AS tuned_labels;
+SELECT name, tuned_candidate, tuned_metric, fitted_version OPERATOR(pg_catalog.=) version AS fitted
+FROM uaknn_models WHERE name OPERATOR(pg_catalog.=) 'victim_z';
+SELECT uaknn_drop_model('victim_z');
 TRUNCATE regress_victim.t;
 COPY regress_victim.t FROM STDIN;
 1	{1,0,0}	{0.5,0.25,0.25}
@@ -453,6 +467,14 @@ SELECT label, key FROM uaknn_explain('owned', '{1,0}') ORDER BY label;
 SELECT label, size, keys FROM uaknn_prototypes('owned') ORDER BY label;
 SELECT model, rows FROM uaknn_cache_info() ORDER BY model;
 SELECT name, rows FROM uaknn_models WHERE name OPERATOR(pg_catalog.=) ANY ('{default,owned}') ORDER BY name;
+SELECT uaknn_create_model('owned_z', 'regress_victim.owned', 'f', 'l', options => '{"method": "maxent"}') AS rows;
+SELECT public.uaknn_refit('owned');
+SELECT pg_catalog.count(*) AS candidates FROM uaknn_cross_validate('owned', '[{"method": "prior"}]', folds => 2);
+SELECT rank, candidate FROM uaknn_tune('owned_z', folds => 2, candidates => '[{"method": "prior"}, {"method": "aaknn", "k": 1, "standardize": "zscore"}]') ORDER BY rank;
+SELECT pg_catalog.cardinality(uaknn_predict('owned_z', '{0,1}')) AS labels;
+SELECT name, tuned_candidate, fitted_version OPERATOR(pg_catalog.=) version AS fitted
+FROM uaknn_models WHERE name OPERATOR(pg_catalog.=) 'owned_z';
+SELECT uaknn_drop_model('owned_z');
 SELECT uaknn_drop_model('owned');
 SELECT uaknn_create_model('owned', 'regress_victim.owned', 'f', 'l') AS rows;
 TRUNCATE regress_victim.owned;

@@ -116,12 +116,61 @@ sub neighbour_call
 	  . text_of('kl', 'top1', 'cosine', 'x', 'NULL') . ", " . pick(@numbers) . ")";
 }
 
-my ($answered, $errors) = (0, 0);
-for my $i (1 .. 420)
+# Candidates for cross-validation and tuning: JSON arrays of option objects,
+# mostly well-formed, some not.
+my @candidate_methods = ('"uaknn"', '"wuaknn"', '"aaknn"', '"kernel"', '"prior"', '"maxent"', '"mix"', '"auto"', '"nope"', '3', 'null');
+my @option_values = ('0', '-1', '1', '0.5', '3', '1e308', '"x"', 'true', 'null', '[]', '{}', '"zscore"', '"none"');
+my @option_names = ('k', 'variance', 'temperature', 'bandwidth', 'standardize', 'l2', 'members', 'weights',
+	'normalize_labels', 'softmax_base', 'nope');
+
+sub candidates
+{
+	my $r = rand();
+	return 'NULL' if $r < 0.15;
+	return pick("'{}'", "'[]'", "'3'", "'\"aaknn\"'", "'[[]]'", "'[null]'") if $r < 0.25;
+	return pick(q{'[{"method": "prior"}, {"method": "maxent"}]'}, q{'[{"method": "aaknn", "k": 3, "standardize": "zscore"}]'},
+		q{'[{"method": "kernel", "k": 0}, {"method": "uaknn", "temperature": 0.1}]'},
+		q{'[{"method": "mix", "members": [{"method": "wuaknn"}, {"method": "maxent", "l2": 0.1}], "weights": [1, 3]}]'})
+	  if $r < 0.55;
+	my @items;
+	for (1 .. 1 + int(rand(3)))
+	{
+		my @fields = ('"method": ' . pick(@candidate_methods));
+		push @fields, '"' . pick(@option_names) . '": ' . pick(@option_values) for 1 .. int(rand(3));
+		push @fields, '"members": [{"method": "aaknn"}, {"method": ' . pick(@candidate_methods) . '}]' if rand() < 0.2;
+		push @items, '{' . join(', ', @fields) . '}';
+	}
+	return "'[" . join(', ', @items) . "]'";
+}
+
+sub tuning_call
+{
+	my ($model) = @_;
+	my $r = rand();
+	my $folds = pick('2', '3', '5', 'NULL', '0', '1', '-1', '100000');
+	my $seed = pick('0', '1', '-1', '9223372036854775807', 'NULL');
+	if ($r < 0.45)
+	{
+		my $repeats = pick('1', '2', '0', '-3', '1001', 'NULL');
+		return "SELECT count(*) FROM uaknn_cross_validate($model, " . candidates()
+		  . ", folds => $folds, repeats => $repeats, seed => $seed)";
+	}
+	if ($r < 0.9)
+	{
+		my $metric = pick("'kl'", "'cosine'", "'KL'", "'top1'", "'nope'", "''", 'NULL');
+		my $apply = pick('true', 'false', 'NULL');
+		return "SELECT count(*) FROM uaknn_tune($model, metric => $metric, folds => $folds, seed => $seed, "
+		  . "candidates => " . candidates() . ", apply => $apply)";
+	}
+	return "SELECT uaknn_refit($model)";
+}
+
+my ($answered, $errors, $tuned) = (0, 0, 0);
+for my $i (1 .. 480)
 {
 	my $model = pick("'m'", "'m'", "'mw'", "'default'", "'nope'", "NULL");
 	my $q;
-	my $kind = $i % 6;
+	my $kind = $i % 7;
 	if ($kind == 0) { $q = "SELECT uaknn_predict($model, " . vector() . "::float8[]" . parameters() . ")"; }
 	elsif ($kind == 1) { $q = "SELECT uaknn_predict(" . vector() . "::float8[])"; }
 	elsif ($kind == 2)
@@ -132,9 +181,10 @@ for my $i (1 .. 420)
 	}
 	elsif ($kind == 3) { $q = "SELECT count(*) FROM uaknn_explain($model, " . vector() . "::float8[])"; }
 	elsif ($kind == 4) { $q = "INSERT INTO m VALUES (" . (1000 + $i) . ", " . vector() . ", " . vector() . ")"; }
+	elsif ($kind == 5) { $q = tuning_call($model); }
 	else { $q = neighbour_call($model); }
 	my ($ret, $out, $err) = $node->psql('postgres', $q);
-	if ($ret == 0) { $answered++; }
+	if ($ret == 0) { $answered++; $tuned++ if $kind == 5; }
 	elsif ($ret == 3 && $err =~ /ERROR:/) { $errors++; }
 	else { fail("unexpected outcome for $q: ret=$ret err=$err"); }
 }
@@ -153,6 +203,7 @@ for my $i (1 .. 40)
 }
 ok($answered > 20, "some random calls answered ($answered)");
 ok($errors > 20, "some random calls raised errors ($errors)");
+ok($tuned > 3, "some random cross-validations, tunings and refits answered ($tuned)");
 
 is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $start_time,
 	'the postmaster never restarted');
@@ -161,5 +212,7 @@ is($node->safe_psql('postgres', q{SELECT cardinality(uaknn_predict('m', '{0.2,0.
 	'the model still predicts');
 is($node->safe_psql('postgres', q{SELECT count(*) > 0 FROM uaknn_label_noise('m', k => 5)}), 't',
 	'the label-noise report still answers');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM uaknn_tune('m', apply => false)}), '31',
+	'and it tunes');
 $node->stop;
 done_testing();

@@ -2,7 +2,8 @@
 # and predictions made (by this library, as after installing a new release's
 # files and before ALTER EXTENSION UPDATE), is updated to the current
 # version. Models, options and predictions are unchanged, the new functions
-# work, and the updated installation has exactly the objects of a fresh one.
+# work (a model of 0.1.0 is tuned), and the updated installation has exactly
+# the objects of a fresh one.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -94,6 +95,17 @@ is($node->safe_psql('postgres', q{SELECT uaknn_predict(features, method => 'aakn
 	't', 'the default model takes named parameters');
 is($node->safe_psql('postgres', q{SELECT round((uaknn_predict('sj', '{1}'::float8[] || array_fill(0::float8, ARRAY[242]), method => 'prior'))[1]::numeric, 12)
 	= (SELECT round(avg(labels[1])::numeric, 12) FROM train)}), 't', 'method prior: the mean distribution');
+# A model of 0.1.0 is tuned, refitted and predicts from its fit, in the session that held it.
+is($session->query_safe(q{SELECT candidate FROM uaknn_tune('sj_opts', folds => 3,
+	candidates => '[{"method": "mix", "members": [{"method": "aaknn", "k": 3}, {"method": "maxent"}], "standardize": "zscore"}]')}),
+	'{"method": "mix", "members": [{"k": 3, "method": "aaknn"}, {"method": "maxent"}], "standardize": "zscore"}',
+	'a model of 0.1.0 is tuned');
+is($session->query_safe(q{SELECT uaknn_predict('sj_opts', features) = uaknn_predict('sj_opts', features, method => 'auto')
+	AND cardinality(uaknn_predict('sj_opts', features, method => 'maxent')) = 6 FROM sjaffe WHERE id = 200}), 't',
+	'and predicts from its fit');
+is($node->safe_psql('postgres', q{SELECT array_to_string(uaknn_predict('sj_opts', features), ',') FROM sjaffe WHERE id = 200}),
+	$session->query_safe(q{SELECT array_to_string(uaknn_predict('sj_opts', features), ',') FROM sjaffe WHERE id = 200}),
+	'as a fresh backend does');
 # A model of 0.1.0 takes a weight column: weights of 1 predict as none,
 # and an UPDATE of a weight reaches the session's cache.
 $node->safe_psql('postgres', q{
