@@ -155,15 +155,19 @@ extension Model {
         guard eligibleCount > 0 else { throw LDLError.allWeightsZero() }
         let bandwidth = try kernelBandwidth(o, defaultRule: .median, isCancelled: isCancelled)
         let blockSize = neighbourBlockSize(perQuery: o.k == 0 ? eligibleCount : o.k)
-        var start = 0
-        while start < count {
-            if isCancelled() { throw LDLError.cancelled }
-            let size = Swift.min(blockSize, count - start)
-            let sets = try nearestRows(
-                queries: UnsafeBufferPointer(rebasing: queries[(start * n)..<((start + size) * n)]), queryCount: size,
-                k: o.k, metric: .euclidean, weighted: true, isCancelled: isCancelled)
-            for b in 0..<size { out[start + b] = gate(neighbours: sets[b].ascending(), bandwidth: bandwidth) }
-            start += size
+        // Distances to the stored rows are taken in model space (standardized
+        // when the model is), as for predictions.
+        try withModelSpaceQueries(queries, count: count) { (queries) throws(LDLError) in
+            var start = 0
+            while start < count {
+                if isCancelled() { throw LDLError.cancelled }
+                let size = Swift.min(blockSize, count - start)
+                let sets = try nearestRows(
+                    queries: UnsafeBufferPointer(rebasing: queries[(start * n)..<((start + size) * n)]),
+                    queryCount: size, k: o.k, metric: .euclidean, weighted: true, isCancelled: isCancelled)
+                for b in 0..<size { out[start + b] = gate(neighbours: sets[b].ascending(), bandwidth: bandwidth) }
+                start += size
+            }
         }
     }
 

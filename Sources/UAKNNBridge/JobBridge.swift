@@ -67,9 +67,13 @@ final class Job {
         for (i, item) in items.enumerated() {
             do throws(LDLError) {
                 let given = try Settings.options(item)
-                if let label = ["normalize_labels", "label_tolerance"].first(where: { given.values[$0] != nil }) {
+                // Of the model options, a candidate may choose only those a
+                // fold's model is fitted with; the rest describe the rows.
+                if let rows = Parameter.all.first(where: {
+                    $0.scope == .model && $0.name != "standardize" && $0.name != "l2" && given.values[$0.name] != nil
+                }) {
                     throw LDLError.invalid(
-                        "option \"\(label)\" applies to the model's rows, not to a candidate",
+                        "option \"\(rows.name)\" applies to the model's rows, not to a candidate",
                         hint: "Set it in the model's options.")
                 }
                 if given.text("method")?.lowercased() == "auto" {
@@ -106,7 +110,8 @@ func job(_ id: Int64) throws(LDLError) -> Job {
 }
 
 /// A job over an empty model of N features and L labels, as stored (no
-/// standardization), accepting rows by the options' label rule.
+/// standardization), accepting rows by the options' label rule and holding
+/// them in the options' storage.
 @_cdecl("uaknn_job_create")
 public func uaknn_job_create(
     _ n: Int32, _ l: Int32, _ options: UnsafePointer<CChar>?, _ optionsLength: Int32,
@@ -116,11 +121,19 @@ public func uaknn_job_create(
         let text = try utf8String(options, optionsLength)
         let json = text.isEmpty ? JSONValue.object([]) : try JSONValue.parse(text)
         let settings = try Settings.options(json)
-        let model = try Model(featureCount: Int(n), labelCount: Int(l), labelPolicy: settings.labelPolicy())
+        let model = try Model(
+            featureCount: Int(n), labelCount: Int(l), labelPolicy: settings.labelPolicy(),
+            storage: settings.storageMode())
         lastJob += 1
         jobs[lastJob] = Job(model: model, options: settings, optionsJSON: json)
         id?.pointee = lastJob
     }
+}
+
+/// Ends the job's load (as `uaknn_cache_finish_load`).
+@_cdecl("uaknn_job_finish_load")
+public func uaknn_job_finish_load(_ id: Int64) {
+    jobs[id]?.model.finishLoad()
 }
 
 /// Adds `count` rows to the job's model (as `uaknn_cache_add`).

@@ -56,11 +56,12 @@ final class CacheEntry {
     }
 
     /// Whether the loaded rows were stored under other options or statistics
-    /// than the current ones (standardize, the statistics, the label rule):
-    /// then they must be loaded again.
+    /// than the current ones (standardize, the statistics, the label rule,
+    /// the storage): then they must be loaded again.
     var stale: Bool {
         guard let model else { return false }
         if model.labelPolicy != options.labelPolicy() { return true }
+        if model.requestedStorage != options.storageMode() { return true }
         switch options.standardizeMode() {
         case .zscore: return statistics == nil || model.standardization != statistics
         case .none: return model.standardization != nil

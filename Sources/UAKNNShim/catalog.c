@@ -46,6 +46,7 @@ static ModelEntry *entries = NULL;
 /* The installation of the extension the entries belong to. */
 static Oid	entries_extension = InvalidOid;
 
+/* The backend's model entries (a list, most recently added first). */
 ModelEntry *
 uaknn_model_entries(void)
 {
@@ -101,6 +102,7 @@ array_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
 	return isnull ? NULL : DatumGetArrayTypePCopy(d);
 }
 
+/* An integer column, -1 for NULL. */
 static int32
 int4_column(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
 {
@@ -213,12 +215,14 @@ uaknn_model_fit_by_id(int64 id, Snapshot snapshot, ModelFit *fit)
 	return found;
 }
 
+/* The snapshot the running statement reads with. */
 static Snapshot
 current_snapshot(void)
 {
 	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
 }
 
+/* Whether snap is the snapshot k remembers (same transaction, same ids). */
 static bool
 snapshot_matches(Snapshot snap, const SnapshotKey *k)
 {
@@ -229,6 +233,7 @@ snapshot_matches(Snapshot snap, const SnapshotKey *k)
 		memcmp(k->xids + snap->xcnt, snap->subxip, sizeof(TransactionId) * Max(snap->subxcnt, 0)) == 0;
 }
 
+/* Ensures k remembers snap, its in-progress ids copied to TopMemoryContext. */
 static void
 snapshot_remember(Snapshot snap, SnapshotKey *k)
 {
@@ -253,6 +258,7 @@ snapshot_remember(Snapshot snap, SnapshotKey *k)
 	k->valid = true;
 }
 
+/* The entry of the model `name`, or NULL. */
 static ModelEntry *
 lookup_entry(const char *name)
 {
@@ -262,6 +268,7 @@ lookup_entry(const char *name)
 	return NULL;
 }
 
+/* The entry of the model `name`, made empty when there is none. */
 static ModelEntry *
 find_entry(const char *name)
 {
@@ -276,6 +283,7 @@ find_entry(const char *name)
 	return e;
 }
 
+/* Ensures *field holds a TopMemoryContext copy of value (or NULL). */
 static void
 replace_string(char **field, const char *value)
 {
@@ -377,7 +385,7 @@ check_privileges(ModelEntry *e)
  * would make the load run the owner's function as whoever predicts.
  */
 static void
-check_column(ModelEntry *e, const char *column, Oid type1, Oid type2, Oid type3)
+check_column(ModelEntry *e, const char *column, const Oid *types)
 {
 	AttrNumber	attnum = get_attnum(e->source, column);
 	Oid			type;
@@ -388,12 +396,15 @@ check_column(ModelEntry *e, const char *column, Oid type1, Oid type2, Oid type3)
 				 errmsg("column \"%s\" of model \"%s\" is missing from table \"%s\"",
 						column, e->name, get_rel_name(e->source))));
 	type = get_atttype(e->source, attnum);
-	if (type != type1 && type != type2 && type != type3)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("column \"%s\" of table \"%s\" is of type %s, which model \"%s\" cannot read",
-						column, get_rel_name(e->source), format_type_be(type), e->name),
-				 errhint("Keys are smallint, integer or bigint; features and labels double precision[] or real[].")));
+	for (const Oid *t = types; *t != InvalidOid; t++)
+		if (type == *t)
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column \"%s\" of table \"%s\" is of type %s, which model \"%s\" cannot read",
+					column, get_rel_name(e->source), format_type_be(type), e->name),
+			 errhint("Keys are smallint, integer or bigint; features and labels double precision[] or real[]; "
+					 "weights smallint, integer, bigint, real, double precision or numeric.")));
 }
 
 /*
@@ -405,14 +416,20 @@ check_column(ModelEntry *e, const char *column, Oid type1, Oid type2, Oid type3)
 static void
 check_source(ModelEntry *e)
 {
+	static const Oid keys[] = {INT2OID, INT4OID, INT8OID, InvalidOid};
+	static const Oid vectors[] = {FLOAT8ARRAYOID, FLOAT4ARRAYOID, InvalidOid};
+	static const Oid weights[] = {INT2OID, INT4OID, INT8OID, FLOAT4OID, FLOAT8OID, NUMERICOID, InvalidOid};
+
 	if (get_rel_relkind(e->source) != RELKIND_RELATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" of model \"%s\" is not a table", get_rel_name(e->source), e->name),
 				 errdetail("A model reads one plain table.")));
-	check_column(e, e->key_column, INT2OID, INT4OID, INT8OID);
-	check_column(e, e->features_column, FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
-	check_column(e, e->labels_column, FLOAT8ARRAYOID, FLOAT4ARRAYOID, FLOAT8ARRAYOID);
+	check_column(e, e->key_column, keys);
+	check_column(e, e->features_column, vectors);
+	check_column(e, e->labels_column, vectors);
+	if (e->weight_column != NULL)
+		check_column(e, e->weight_column, weights);
 }
 
 /* The values of a float8[] fit column for the bridge (none: 0 values). */
@@ -502,6 +519,7 @@ take_row(ModelEntry *e, const ModelRow *row, Snapshot snapshot)
 /* A clock for the least-recently-used eviction (load.c). */
 static uint64 use_clock = 0;
 
+/* Marks the entry as used now, for eviction and uaknn_cache_info(). */
 static void
 touch(ModelEntry *e)
 {

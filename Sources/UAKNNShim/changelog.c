@@ -54,6 +54,7 @@ widen(TransactionId xid, FullTransactionId next)
 	return ((uint64) epoch << 32) | xid;
 }
 
+/* qsort/bsearch order of uint64 values. */
 static int
 compare_u64(const void *a, const void *b)
 {
@@ -90,6 +91,7 @@ widen_snapshot(Snapshot snapshot, WideSnapshot *wide)
 	qsort(wide->xids, wide->nxids, sizeof(uint64), compare_u64);
 }
 
+/* Whether the sorted array holds x. */
 static bool
 contains_u64(const uint64 *sorted, int n, uint64 x)
 {
@@ -135,6 +137,7 @@ sees_all_of(const WideSnapshot *wide, const LogView *view)
 	return true;
 }
 
+/* Ensures delta->keys ends with key, growing the array (huge allowed). */
 static void
 append_key(LogDelta *delta, int64 *capacity, int64 key)
 {
@@ -351,6 +354,7 @@ uaknn_log_view_set(LogView *view, Snapshot snapshot, const LogDelta *delta, int6
 	pfree(wide.xids);
 }
 
+/* Ensures the next delta of this view starts from a full read. */
 void
 uaknn_log_view_invalidate(LogView *view)
 {

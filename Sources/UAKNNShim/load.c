@@ -215,7 +215,8 @@ typedef struct JobTarget
 /*
  * Adds a batch to a job, refusing (before the bridge allocates) a job that
  * would hold more than uaknn.max_model_memory: it is one more copy of the
- * model.
+ * model, counted at the dense float8 size since cross-validation and fits
+ * work on dense copies of the rows whatever the storage.
  */
 static int32
 job_sink(ModelEntry *e, void *target, int32 count, const int64 *keys, const double *features,
@@ -335,6 +336,7 @@ stream_rows(ModelEntry *e, SPIPlanPtr plan, Datum *args, RowSink sink, void *tar
 	return ok;
 }
 
+/* Ensures the Swift cache holds every row of the model's table; *rows gets their count. */
 static void
 load_all(ModelEntry *e, int64 *rows)
 {
@@ -439,6 +441,7 @@ uaknn_model_load_job(ModelEntry *e, int64 job)
 		e->load_all = prepare_load(e, false);
 	if (!stream_rows(e, e->load_all, NULL, job_sink, &target, &rows, &error))
 		uaknn_raise_if_failed(error.status, &error);
+	uaknn_job_finish_load(job);
 	SPI_finish();
 	return rows;
 }

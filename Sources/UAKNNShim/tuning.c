@@ -133,7 +133,9 @@ uaknn_cross_validate(PG_FUNCTION_ARGS)
 /*
  * Makes the winner the model's configuration: its options (label options
  * kept, the winner's in place of the rest) and `tuned`, which records the
- * choice; then refits what the new options predict from.
+ * choice; then refits what the new options predict from. Refuses (40001)
+ * when the model's options changed while it was being tuned: the new
+ * options were built from the old ones and would undo the change.
  */
 static void
 apply_winner(ModelJob *job, const char *metric, double score, int32 folds, int64 seed)
@@ -141,8 +143,8 @@ apply_winner(ModelJob *job, const char *metric, double score, int32 folds, int64
 	const UaknnCatalog *cat = uaknn_catalog();
 	char	   *options = job_text(job->job, UAKNN_TEXT_TUNED_OPTIONS, 0);
 	char	   *winner = job_text(job->job, UAKNN_TEXT_WINNER, 0);
-	Datum		args[8];
-	Oid			types[8] = {INT8OID, JSONBOID, JSONBOID, TEXTOID, FLOAT8OID, INT8OID, INT4OID, INT8OID};
+	Datum		args[9];
+	Oid			types[9] = {INT8OID, JSONBOID, JSONBOID, TEXTOID, FLOAT8OID, INT8OID, INT4OID, INT8OID, JSONBOID};
 
 	if (options == NULL || winner == NULL)
 		elog(ERROR, "uaknn: tuning found no winner to apply");
@@ -154,14 +156,18 @@ apply_winner(ModelJob *job, const char *metric, double score, int32 folds, int64
 	args[5] = Int64GetDatum(job->version);
 	args[6] = Int32GetDatum(folds);
 	args[7] = Int64GetDatum(seed);
+	args[8] = jsonb_datum(job->row.options);
 	if (uaknn_run_as_owner(psprintf("UPDATE %s SET options = $2, tuned = pg_catalog.jsonb_build_object("
 									"'candidate', $3, 'metric', $4, 'score', $5, 'version', $6, "
 									"'folds', $7, 'seed', $8, 'tuned_at', pg_catalog.now()) "
-									"WHERE id OPERATOR(pg_catalog.=) $1", uaknn_model_table_sql(cat)),
-						   8, types, args, SPI_OK_UPDATE) != 1)
+									"WHERE id OPERATOR(pg_catalog.=) $1 AND options OPERATOR(pg_catalog.=) $9",
+									uaknn_model_table_sql(cat)),
+						   9, types, args, SPI_OK_UPDATE) != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" was dropped while it was being tuned", job->entry->name)));
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("model \"%s\" was dropped or its options changed while it was being tuned",
+						job->entry->name),
+				 errhint("Tune it again.")));
 	uaknn_fit_write(job, options);
 }
 

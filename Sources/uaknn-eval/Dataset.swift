@@ -6,7 +6,7 @@ import Darwin
 
 import LDLCore
 
-/// A dataset folder as in `../shared/datasets`: `features.csv` and, except
+/// A dataset folder as in `Tests/data/SJAFFE`: `features.csv` and, except
 /// for a test folder, `labels.csv`, row i of one belonging to row i of the other.
 struct Dataset {
     var directory: String

@@ -277,6 +277,26 @@ import Testing
         }
     }
 
+    /// A standardized model measures a query's distances in model space:
+    /// its confidence is the plain model's over the standardized rows, for
+    /// the standardized query.
+    @Test func confidenceOfStandardizedModelIsInModelSpace() throws {
+        let plain = try Fixtures.sjaffeModel(0..<150)
+        let (f, l) = Fixtures.sjaffe
+        let stats = try plain.fitStandardization()
+        let zscore = try Model(featureCount: f[0].count, labelCount: l[0].count, standardization: stats)
+        let byHand = try Model(featureCount: f[0].count, labelCount: l[0].count)
+        for i in 0..<150 {
+            try zscore.add(key: Int64(i), features: f[i], labels: l[i])
+            try byHand.add(key: Int64(i), features: try stats.apply(f[i]), labels: l[i])
+        }
+        for i in 150..<160 {
+            let got = try zscore.confidence(f[i], k: 5, rule: .median)
+            let expected = try byHand.confidence(try stats.apply(f[i]), k: 5, rule: .median)
+            #expect(abs(got - expected) < 1e-12, "row \(i): \(got) vs \(expected)")
+        }
+    }
+
     @Test func confidenceBatchEqualsSingle() throws {
         let m = try Fixtures.sjaffeModel(0..<150)
         let (f, _) = Fixtures.sjaffe

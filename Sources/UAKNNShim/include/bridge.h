@@ -143,6 +143,7 @@ extern int32_t uaknn_job_create(int32_t n, int32_t l, const char *options, int32
 extern int32_t uaknn_job_add(int64_t job, int32_t count, const int64_t *keys,
 							 const double *features, const double *labels, const double *weights,
 							 uaknn_error *error);
+extern void uaknn_job_finish_load(int64_t job);
 extern void uaknn_job_drop(int64_t job);
 extern int32_t uaknn_job_cross_validate(int64_t job, const char *candidates, int32_t candidates_length,
 										int32_t folds, int32_t repeats, int64_t seed, uaknn_error *error);

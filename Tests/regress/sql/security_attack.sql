@@ -375,6 +375,31 @@ SELECT regress_try($q$INSERT INTO uaknn_model (name, source, key_column, feature
                       VALUES ('attacker_temp', 'tmp', 'id', 'f', 'l')$q$) AS register_temp;
 COMMIT;
 SELECT count(*) AS temp_models_left FROM uaknn_model WHERE name OPERATOR(pg_catalog.=) 'attacker_temp';
+-- 2h. A weighted model whose weight column is then changed to the
+-- attacker's type, with a cast to float8 of the attacker's: the type was
+-- checked only when the weight column was named, and loads (predictions,
+-- cross-validation) ran the cast's function as the caller.
+CREATE FUNCTION regress_attack.k_to_float8(regress_attack.k) RETURNS float8 LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM regress_attack.trap('cast k -> float8');
+    RETURN 1;
+END $$;
+CREATE CAST (regress_attack.k AS float8) WITH FUNCTION regress_attack.k_to_float8(regress_attack.k);
+CREATE TABLE regress_attack.weighted (id bigint PRIMARY KEY, f float8[] NOT NULL, l float8[] NOT NULL, w float8 NOT NULL);
+INSERT INTO regress_attack.weighted SELECT i, ARRAY[i, 0], '{0.9,0.1}', 1 FROM pg_catalog.generate_series(1, 10) i;
+SELECT uaknn_create_model('attacker_cast_weights', 'regress_attack.weighted', 'f', 'l',
+                          options => '{"weight_column": "w", "method": "aaknn"}') AS rows;
+-- (The model's triggers depend on the column: the table's owner drops them first.)
+DO $$
+DECLARE t pg_catalog.name;
+BEGIN
+    FOR t IN SELECT tgname FROM pg_catalog.pg_trigger
+             WHERE tgrelid OPERATOR(pg_catalog.=) 'regress_attack.weighted'::pg_catalog.regclass AND NOT tgisinternal
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON regress_attack.weighted', t);
+    END LOOP;
+END $$;
+ALTER TABLE regress_attack.weighted ALTER COLUMN w TYPE regress_attack.k USING ROW(1)::regress_attack.k;
 GRANT SELECT ON ALL TABLES IN SCHEMA regress_attack TO PUBLIC;
 RESET search_path;
 RESET ROLE;
@@ -384,6 +409,8 @@ RESET ROLE;
 SELECT regress_try($q$SELECT uaknn_predict('attacker_cast_key', '{1,0}')$q$) AS predict_cast_key;
 SELECT regress_try($q$SELECT uaknn_predict('attacker_cast_features', '{1,0}')$q$) AS predict_cast_features;
 SELECT regress_try($q$SELECT uaknn_predict('attacker_view', '{1,0}')$q$) AS predict_view;
+SELECT regress_try($q$SELECT uaknn_predict('attacker_cast_weights', '{1,0}')$q$) AS predict_cast_weights;
+SELECT regress_try($q$SELECT count(*) FROM uaknn_cross_validate('attacker_cast_weights', folds => 2)$q$) AS cv_cast_weights;
 SELECT regress_try($q$SELECT * FROM uaknn_prototypes('attacker_view')$q$) AS prototypes_view;
 SELECT name, rows FROM uaknn_models WHERE name LIKE 'attacker%' ORDER BY name;
 SET ROLE regress_uaknn_victim;
