@@ -9,6 +9,9 @@ public struct CrossValidationOptions: Sendable, Equatable {
     public var seed: UInt64
     /// The metrics reported, in this order.
     public var metrics: [MetricKind]
+    /// The most bytes the methods' predictions of one fold's test rows may
+    /// take (nil: no limit); a fold that would need more throws programLimit.
+    public var memoryLimit: Int? = nil
 
     public static let maximumRepeats = 1000
 
@@ -322,6 +325,14 @@ private final class CVRun {
                     hint: "Add rows, or use another seed.")
             }
             let size = test.count * l
+            let live = plan.leaves.indices.filter { leafFailures[$0] == nil }.count
+            if let limit = options.memoryLimit, live * size * MemoryLayout<Double>.stride > limit {
+                throw LDLError(
+                    .programLimit,
+                    "the predictions of \(live) methods for the \(test.count) test rows of fold \(f + 1) take "
+                        + "\(live * size * MemoryLayout<Double>.stride / 1024) kB, more than the limit of \(limit / 1024) kB",
+                    hint: "Cross-validate fewer candidates at a time, or raise uaknn.max_model_memory.")
+            }
             let outputs: [[Double]] = plan.leaves.indices.map {
                 leafFailures[$0] == nil ? [Double](repeating: 0, count: size) : []
             }

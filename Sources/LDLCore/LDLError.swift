@@ -17,6 +17,8 @@ public struct LDLError: Error, Equatable, Sendable, CustomStringConvertible {
         case notReady
         /// The caller's interrupt check asked the computation to stop.
         case cancelled
+        /// The work would take more memory than the caller allows (54000).
+        case programLimit
         /// A bug: an invariant of the core itself does not hold.
         case `internal`
     }

@@ -36,7 +36,10 @@ public struct Settings: Sendable, Equatable {
         }
         var s = Settings()
         for (key, value) in members {
-            guard let p = Parameter.named(key) else {
+            // Names as spelled in the reference only: the catalog's SQL reads
+            // options by exact key (options ->> 'weight_column'), and a key it
+            // did not see would bypass its checks.
+            guard let p = Parameter.named(key), p.name == key else {
                 throw LDLError.invalid(
                     "unknown model option \"\(key)\"", hint: "Valid options are: \(Parameter.namesList).")
             }

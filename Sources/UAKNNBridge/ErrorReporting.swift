@@ -11,6 +11,7 @@ extension LDLError.Kind {
         case .undefinedObject: return UAKNN_UNDEFINED_OBJECT
         case .notReady: return UAKNN_NOT_READY
         case .cancelled: return UAKNN_CANCELLED
+        case .programLimit: return UAKNN_PROGRAM_LIMIT
         case .internal: return UAKNN_INTERNAL
         }
     }

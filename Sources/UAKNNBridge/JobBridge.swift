@@ -27,6 +27,20 @@ final class Job {
     var progress: CrossValidationProgress?
     /// The fit's columns (`FitStorage`), once made.
     var fit: (statistics: [Double], maxent: [Double])?
+    /// The most bytes a fold's predictions may take (nil: no limit).
+    var memoryLimit: Int?
+
+    /// The most methods (mixture members counted) one call may
+    /// cross-validate: planning compares each with those before it.
+    static let maximumMethods = 10_000
+
+    /// The methods a candidate's JSON names: 1, or its members' (nested).
+    static func methodCount(_ json: JSONValue) -> Int {
+        guard case .object(let members) = json, let m = members.first(where: { $0.key == "members" }),
+            case .array(let items) = m.value
+        else { return 1 }
+        return items.reduce(0) { $0 + methodCount($1) }
+    }
 
     init(model: Model, options: Settings, optionsJSON: JSONValue) {
         self.model = model
@@ -61,6 +75,12 @@ final class Job {
         }
         guard !items.isEmpty else {
             throw LDLError.invalid("candidates is an empty array, expected at least 1 option object")
+        }
+        let methods = items.reduce(0) { $0 + Self.methodCount($1) }
+        guard methods <= Self.maximumMethods else {
+            throw LDLError.invalid(
+                "candidates name \(methods) methods (mixture members counted), expected at most \(Self.maximumMethods)",
+                hint: "Cross-validate them in several calls.")
         }
         let base = Settings().overlaid(by: options.filtered { $0.scope == .model })
         var out: [Candidate] = []
@@ -157,6 +177,13 @@ public func uaknn_job_add(
     }
 }
 
+/// Sets the most memory, in kB, the predictions of one fold may take in the
+/// job's cross-validation or tuning (negative: no limit). Before preparing it.
+@_cdecl("uaknn_job_set_memory_limit")
+public func uaknn_job_set_memory_limit(_ id: Int64, _ kilobytes: Int32) {
+    jobs[id]?.memoryLimit = kilobytes < 0 ? nil : Int(kilobytes) * 1024
+}
+
 /// Forgets a job (idempotent).
 @_cdecl("uaknn_job_drop")
 public func uaknn_job_drop(_ id: Int64) {
@@ -173,7 +200,8 @@ public func uaknn_job_cross_validate(
 ) -> Int32 {
     guarded(error) { () throws(LDLError) in
         let job = try job(id)
-        let options = CrossValidationOptions(folds: Int(folds), repeats: Int(repeats), seed: UInt64(bitPattern: seed))
+        var options = CrossValidationOptions(folds: Int(folds), repeats: Int(repeats), seed: UInt64(bitPattern: seed))
+        options.memoryLimit = job.memoryLimit
         if let candidates {
             let list = try job.candidates(try JSONValue.parse(try utf8String(candidates, candidatesLength)))
             job.run = try CrossValidationRun(model: job.model, candidates: list, options: options)
@@ -202,7 +230,8 @@ public func uaknn_job_tune(
         } else {
             grid = .standard(l2: job.l2)
         }
-        let cv = CrossValidationOptions(folds: Int(folds), repeats: 1, seed: UInt64(bitPattern: seed))
+        var cv = CrossValidationOptions(folds: Int(folds), repeats: 1, seed: UInt64(bitPattern: seed))
+        cv.memoryLimit = job.memoryLimit
         job.tuning = try TuningRun(model: job.model, grid: grid, options: TuningOptions(crossValidation: cv, metric: job.metric))
     }
 }

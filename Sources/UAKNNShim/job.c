@@ -83,6 +83,8 @@ uaknn_job_open(const char *name, const char *owner_action, ModelJob *job)
 	uaknn_raise_if_failed(uaknn_job_create(e->n, e->l, job->row.options, (int32) strlen(job->row.options),
 										   &job->job, &error), &error);
 	job->guard->job = job->job;
+	/* A run's predictions of a fold are one more copy's worth: the same bound. */
+	uaknn_job_set_memory_limit(job->job, uaknn_max_model_kb);
 	job->rows = uaknn_model_load_job(e, job->job);
 	job->version = uaknn_log_version(e->id, job->row.version, GetActiveSnapshot());
 }

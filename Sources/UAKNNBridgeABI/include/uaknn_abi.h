@@ -22,6 +22,7 @@ typedef enum uaknn_status
 	UAKNN_UNDEFINED_OBJECT = 4,		/* 42704 undefined_object */
 	UAKNN_NOT_READY = 5,			/* 55000 object_not_in_prerequisite_state */
 	UAKNN_CANCELLED = 6,			/* the shim calls CHECK_FOR_INTERRUPTS() */
+	UAKNN_PROGRAM_LIMIT = 7,		/* 54000 program_limit_exceeded */
 	UAKNN_INTERNAL = 8				/* XX000 internal_error */
 } uaknn_status;
 

@@ -145,6 +145,7 @@ extern int32_t uaknn_job_add(int64_t job, int32_t count, const int64_t *keys,
 							 uaknn_error *error);
 extern void uaknn_job_finish_load(int64_t job);
 extern void uaknn_job_drop(int64_t job);
+extern void uaknn_job_set_memory_limit(int64_t job, int32_t kilobytes);
 extern int32_t uaknn_job_cross_validate(int64_t job, const char *candidates, int32_t candidates_length,
 										int32_t folds, int32_t repeats, int64_t seed, uaknn_error *error);
 extern int32_t uaknn_job_tune(int64_t job, const char *candidates, int32_t candidates_length,

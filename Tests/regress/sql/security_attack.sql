@@ -400,6 +400,36 @@ BEGIN
     END LOOP;
 END $$;
 ALTER TABLE regress_attack.weighted ALTER COLUMN w TYPE regress_attack.k USING ROW(1)::regress_attack.k;
+-- 2i. An option named in another case ("Weight_Column"): the library took it
+-- as weight_column, the catalog's checks (->> 'weight_column') did not see
+-- it, so the column's values were never checked and the change trigger did
+-- not watch it (an UPDATE of the weights left every other backend's cache
+-- with the old ones).
+CREATE TABLE regress_attack.cased (id bigint PRIMARY KEY, f float8[] NOT NULL, l float8[] NOT NULL, w float8 NOT NULL);
+INSERT INTO regress_attack.cased SELECT i, ARRAY[i, 0], ARRAY[i / 20.0, 1 - i / 20.0], -1 FROM pg_catalog.generate_series(1, 10) i;
+SELECT regress_try($q$SELECT uaknn_create_model('attacker_cased', 'regress_attack.cased', 'f', 'l',
+                          options => '{"Weight_Column": "w"}')$q$) AS create_cased_option;
+SELECT regress_try($q$INSERT INTO uaknn_model (name, source, key_column, features_column, labels_column, options)
+                      VALUES ('attacker_cased', 'regress_attack.cased', 'id', 'f', 'l', '{"WEIGHT_COLUMN": "w"}')$q$) AS insert_cased_option;
+SELECT regress_try($q$UPDATE uaknn_model SET options = '{"Method": "aaknn"}'
+                      WHERE name OPERATOR(pg_catalog.=) 'attacker_mine'$q$) AS update_cased_option;
+-- 2j. Candidate lists as large as a jsonb holds: planning them compared each
+-- method with every one before it (minutes, deaf to cancel), and each fold
+-- held every method's predictions of its test rows (gigabytes, past
+-- uaknn.max_model_memory).
+UPDATE regress_attack.cased SET w = 1;
+SELECT uaknn_create_model('attacker_many', 'regress_attack.cased', 'f', 'l') AS rows;
+SELECT regress_try($q$SELECT count(*) FROM uaknn_cross_validate('attacker_many', '[{"Method": "prior"}]')$q$) AS cased_candidate;
+SELECT regress_try($q$SELECT count(*) FROM uaknn_cross_validate('attacker_many',
+    (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('method', 'kernel', 'bandwidth', i))
+     FROM pg_catalog.generate_series(1, 10001) i), folds => 2)$q$) AS too_many_candidates;
+SELECT regress_try($q$SELECT count(*) FROM uaknn_tune('attacker_many',
+    candidates => pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('method', 'mix', 'members',
+        (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('method', 'aaknn', 'k', i))
+         FROM pg_catalog.generate_series(1, 10001) i))), apply => false)$q$) AS too_many_members;
+SELECT count(*) AS candidates_within_bounds FROM uaknn_cross_validate('attacker_many',
+    (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('method', 'aaknn', 'k', i))
+     FROM pg_catalog.generate_series(1, 3) i), folds => 2);
 GRANT SELECT ON ALL TABLES IN SCHEMA regress_attack TO PUBLIC;
 RESET search_path;
 RESET ROLE;
@@ -412,6 +442,13 @@ SELECT regress_try($q$SELECT uaknn_predict('attacker_view', '{1,0}')$q$) AS pred
 SELECT regress_try($q$SELECT uaknn_predict('attacker_cast_weights', '{1,0}')$q$) AS predict_cast_weights;
 SELECT regress_try($q$SELECT count(*) FROM uaknn_cross_validate('attacker_cast_weights', folds => 2)$q$) AS cv_cast_weights;
 SELECT regress_try($q$SELECT * FROM uaknn_prototypes('attacker_view')$q$) AS prototypes_view;
+-- (2j) Within the number of methods, the predictions a fold holds count
+-- against uaknn.max_model_memory: here 1000 methods' of about 5 rows, 100 kB.
+SET uaknn.max_model_memory = '64kB';
+SELECT regress_try($q$SELECT count(*) FROM uaknn_cross_validate('attacker_many',
+    (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('method', 'kernel', 'k', 3, 'bandwidth', i))
+     FROM pg_catalog.generate_series(1, 1000) i), folds => 2)$q$) AS predictions_past_the_limit;
+RESET uaknn.max_model_memory;
 SELECT name, rows FROM uaknn_models WHERE name LIKE 'attacker%' ORDER BY name;
 SET ROLE regress_uaknn_victim;
 SELECT regress_try($q$SELECT uaknn_predict('attacker_cast_key', '{1,0}')$q$) AS predict_cast_key;
