@@ -83,6 +83,41 @@ label_buffer(const ModelEntry *model)
 	return palloc(sizeof(double) * Max(model->l, 1));
 }
 
+/* The most columns of a set the bridge computes (uaknn_label_support's 10). */
+#define RESULT_MAX_COLUMNS 16
+
+/* Fills a set's row from the bridge's result row i; nulls come zeroed. */
+typedef void (*ResultRowFn) (int64 i, Datum *values, bool *nulls, void *context);
+
+/*
+ * Puts the bridge's `count` result rows into the materialized set, and
+ * clears the bridge's result afterwards, whatever happens while fetching.
+ */
+static void
+put_result_rows(ReturnSetInfo *rsinfo, int64 count, ResultRowFn fill, void *context)
+{
+	Datum		values[RESULT_MAX_COLUMNS];
+	bool		nulls[RESULT_MAX_COLUMNS];
+
+	if (rsinfo->setDesc->natts > RESULT_MAX_COLUMNS)
+		elog(ERROR, "uaknn: a result of %d columns, at most %d expected", rsinfo->setDesc->natts,
+			 RESULT_MAX_COLUMNS);
+	PG_TRY();
+	{
+		for (int64 i = 0; i < count; i++)
+		{
+			memset(nulls, 0, sizeof(nulls));
+			fill(i, values, nulls, context);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	PG_FINALLY();
+	{
+		uaknn_result_clear();
+	}
+	PG_END_TRY();
+}
+
 /*
  * uaknn_confidence(model, features, k, bandwidth, bandwidth_rule,
  * bandwidth_scale): the gate g(x) in (0, 1]; NULL model or features, NULL.
@@ -121,6 +156,33 @@ kind_argument(FunctionCallInfo fcinfo, int i)
 	return kind;
 }
 
+/* The label-noise report's buffers for one row's distributions. */
+typedef struct NoiseRows
+{
+	int			l;
+	double	   *labels;
+	double	   *neighbour;
+} NoiseRows;
+
+/* One row of the label-noise report. */
+static void
+noise_row(int64 i, Datum *values, bool *nulls, void *context)
+{
+	NoiseRows  *c = (NoiseRows *) context;
+	uaknn_noise_row row;
+	uaknn_error error;
+
+	raise_clearing(uaknn_result_noise_row(i, &row, c->labels, c->neighbour, c->l, &error), &error);
+	values[0] = Int64GetDatum(row.key);
+	values[1] = PointerGetDatum(uaknn_make_float8_array(c->labels, c->l));
+	values[2] = PointerGetDatum(uaknn_make_float8_array(c->neighbour, c->l));
+	values[3] = Float8GetDatum(row.score);
+	values[4] = Int64GetDatum(row.rank);
+	values[5] = Int32GetDatum(row.top_label + 1);
+	values[6] = Int32GetDatum(row.neighbour_top_label + 1);
+	values[7] = BoolGetDatum(row.disagrees);
+}
+
 /*
  * uaknn_label_noise(model, k, method, score, bandwidth, bandwidth_rule,
  * bandwidth_scale): every row with its leave-one-out neighbour labels, in
@@ -134,8 +196,7 @@ uaknn_label_noise(PG_FUNCTION_ARGS)
 	CallArgs	args;
 	int32		kind;
 	int64		count = 0;
-	double	   *labels,
-			   *neighbour;
+	NoiseRows	rows;
 	uaknn_error error;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -145,37 +206,52 @@ uaknn_label_noise(PG_FUNCTION_ARGS)
 	kind = kind_argument(fcinfo, 3);
 	/* Argument 3, score, is this function's own; the rest are parameters. */
 	args = uaknn_call_args_except(fcinfo, 1, (uint64) 1 << 3);
-	labels = label_buffer(model);
-	neighbour = label_buffer(model);
+	rows.l = model->l;
+	rows.labels = label_buffer(model);
+	rows.neighbour = label_buffer(model);
 	raise_clearing(uaknn_cache_label_noise(model->id, args.items, args.count, kind, uaknn_interrupt_pending,
 										   &count, &error), &error);
-	/* The bridge keeps the result until cleared, whatever happens while fetching. */
-	PG_TRY();
-	{
-		for (int64 i = 0; i < count; i++)
-		{
-			uaknn_noise_row row;
-			Datum		values[8];
-			bool		nulls[8] = {0};
-
-			raise_clearing(uaknn_result_noise_row(i, &row, labels, neighbour, model->l, &error), &error);
-			values[0] = Int64GetDatum(row.key);
-			values[1] = PointerGetDatum(uaknn_make_float8_array(labels, model->l));
-			values[2] = PointerGetDatum(uaknn_make_float8_array(neighbour, model->l));
-			values[3] = Float8GetDatum(row.score);
-			values[4] = Int64GetDatum(row.rank);
-			values[5] = Int32GetDatum(row.top_label + 1);
-			values[6] = Int32GetDatum(row.neighbour_top_label + 1);
-			values[7] = BoolGetDatum(row.disagrees);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
-	PG_FINALLY();
-	{
-		uaknn_result_clear();
-	}
-	PG_END_TRY();
+	put_result_rows(rsinfo, count, noise_row, &rows);
 	return (Datum) 0;
+}
+
+/* The label-support report's buffers for one label's neighbours. */
+typedef struct SupportRows
+{
+	int32		capacity;
+	int32	   *neighbours;
+	double	   *distances;
+} SupportRows;
+
+/* One label's row of the label-support report. */
+static void
+support_row(int64 i, Datum *values, bool *nulls, void *context)
+{
+	SupportRows *c = (SupportRows *) context;
+	uaknn_support_row row;
+	uaknn_error error;
+
+	raise_clearing(uaknn_result_support_row(i, &row, c->neighbours, c->distances, c->capacity, &error), &error);
+	values[0] = Int32GetDatum(row.label + 1);
+	values[1] = Int64GetDatum(row.rows_top);
+	values[2] = Int64GetDatum(row.prototype_size);
+	values[3] = Float8GetDatum(row.soft_support);
+	values[4] = CStringGetTextDatum(row.split);
+	if (row.neighbour_count < 0)
+		nulls[5] = nulls[6] = true;
+	else
+	{
+		for (int32 j = 0; j < row.neighbour_count; j++)
+			c->neighbours[j] += 1;	/* SQL labels are 1-based */
+		values[5] = int4_array(c->neighbours, row.neighbour_count);
+		values[6] = PointerGetDatum(uaknn_make_float8_array(c->distances, row.neighbour_count));
+	}
+	values[7] = Float8GetDatum(row.mean_distance);
+	nulls[7] = !row.has_mean_distance;
+	values[8] = Float8GetDatum(row.loo_top1_recall);
+	nulls[8] = !row.has_loo_top1_recall;
+	values[9] = Float8GetDatum(row.loo_mae);
+	nulls[9] = !row.has_loo_mae;
 }
 
 /*
@@ -196,9 +272,7 @@ uaknn_label_support(PG_FUNCTION_ARGS)
 				distance_length;
 	bool		evaluate;
 	int64		count = 0;
-	int32		capacity;
-	int32	   *neighbours;
-	double	   *distances;
+	SupportRows rows;
 	uaknn_error error;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -213,50 +287,13 @@ uaknn_label_support(PG_FUNCTION_ARGS)
 	evaluate = !PG_ARGISNULL(6) && PG_GETARG_BOOL(6);
 
 	/* A label's neighbours are other labels: at most L - 1. */
-	capacity = Max(model->l - 1, 1);
-	neighbours = palloc(sizeof(int32) * capacity);
-	distances = palloc(sizeof(double) * capacity);
+	rows.capacity = Max(model->l - 1, 1);
+	rows.neighbours = palloc(sizeof(int32) * rows.capacity);
+	rows.distances = palloc(sizeof(double) * rows.capacity);
 	raise_clearing(uaknn_cache_label_support(model->id, &few_below, &many_above, support, support_length, &k,
 											 distance, distance_length, evaluate, uaknn_interrupt_pending,
 											 &count, &error), &error);
-	/* The bridge keeps the result until cleared, whatever happens while fetching. */
-	PG_TRY();
-	{
-		for (int64 i = 0; i < count; i++)
-		{
-			uaknn_support_row row;
-			Datum		values[10];
-			bool		nulls[10] = {0};
-
-			raise_clearing(uaknn_result_support_row(i, &row, neighbours, distances, capacity, &error), &error);
-			values[0] = Int32GetDatum(row.label + 1);
-			values[1] = Int64GetDatum(row.rows_top);
-			values[2] = Int64GetDatum(row.prototype_size);
-			values[3] = Float8GetDatum(row.soft_support);
-			values[4] = CStringGetTextDatum(row.split);
-			if (row.neighbour_count < 0)
-				nulls[5] = nulls[6] = true;
-			else
-			{
-				for (int32 j = 0; j < row.neighbour_count; j++)
-					neighbours[j] += 1; /* SQL labels are 1-based */
-				values[5] = int4_array(neighbours, row.neighbour_count);
-				values[6] = PointerGetDatum(uaknn_make_float8_array(distances, row.neighbour_count));
-			}
-			values[7] = Float8GetDatum(row.mean_distance);
-			nulls[7] = !row.has_mean_distance;
-			values[8] = Float8GetDatum(row.loo_top1_recall);
-			nulls[8] = !row.has_loo_top1_recall;
-			values[9] = Float8GetDatum(row.loo_mae);
-			nulls[9] = !row.has_loo_mae;
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
-	PG_FINALLY();
-	{
-		uaknn_result_clear();
-	}
-	PG_END_TRY();
+	put_result_rows(rsinfo, count, support_row, &rows);
 	return (Datum) 0;
 }
 
@@ -290,6 +327,35 @@ uaknn_label_split(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(split));
 }
 
+/* The influence report's buffers for one row's distributions. */
+typedef struct InfluenceRows
+{
+	int			l;
+	double	   *delta;
+	double	   *prediction;
+	double	   *without;
+} InfluenceRows;
+
+/* One row of the influence report. */
+static void
+influence_row(int64 i, Datum *values, bool *nulls, void *context)
+{
+	InfluenceRows *c = (InfluenceRows *) context;
+	uaknn_influence_row row;
+	uaknn_error error;
+
+	raise_clearing(uaknn_result_influence_row(i, &row, c->delta, c->prediction, c->without, c->l, &error),
+				   &error);
+	values[0] = Int64GetDatum(row.key);
+	values[1] = Float8GetDatum(row.r);
+	values[2] = PointerGetDatum(uaknn_make_float8_array(c->delta, c->l));
+	values[3] = PointerGetDatum(uaknn_make_float8_array(c->prediction, c->l));
+	if (row.has_prediction_without)
+		values[4] = PointerGetDatum(uaknn_make_float8_array(c->without, c->l));
+	else
+		nulls[4] = true;
+}
+
 /*
  * uaknn_influence(model, key, k, bandwidth, bandwidth_rule, bandwidth_scale):
  * the rows whose kernel predictions depend on row `key`, by r descending.
@@ -301,9 +367,7 @@ uaknn_influence(PG_FUNCTION_ARGS)
 	ModelEntry *model;
 	CallArgs	args;
 	int64		count = 0;
-	double	   *delta,
-			   *prediction,
-			   *without;
+	InfluenceRows rows;
 	uaknn_error error;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -311,38 +375,29 @@ uaknn_influence(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	model = uaknn_model_acquire(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	args = uaknn_call_args(fcinfo, 2);
-	delta = label_buffer(model);
-	prediction = label_buffer(model);
-	without = label_buffer(model);
+	rows.l = model->l;
+	rows.delta = label_buffer(model);
+	rows.prediction = label_buffer(model);
+	rows.without = label_buffer(model);
 	raise_clearing(uaknn_cache_influence(model->id, PG_GETARG_INT64(1), args.items, args.count,
 										 uaknn_interrupt_pending, &count, &error), &error);
-	/* The bridge keeps the result until cleared, whatever happens while fetching. */
-	PG_TRY();
-	{
-		for (int64 i = 0; i < count; i++)
-		{
-			uaknn_influence_row row;
-			Datum		values[5];
-			bool		nulls[5] = {0};
-
-			raise_clearing(uaknn_result_influence_row(i, &row, delta, prediction, without, model->l, &error), &error);
-			values[0] = Int64GetDatum(row.key);
-			values[1] = Float8GetDatum(row.r);
-			values[2] = PointerGetDatum(uaknn_make_float8_array(delta, model->l));
-			values[3] = PointerGetDatum(uaknn_make_float8_array(prediction, model->l));
-			if (row.has_prediction_without)
-				values[4] = PointerGetDatum(uaknn_make_float8_array(without, model->l));
-			else
-				nulls[4] = true;
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
-	PG_FINALLY();
-	{
-		uaknn_result_clear();
-	}
-	PG_END_TRY();
+	put_result_rows(rsinfo, count, influence_row, &rows);
 	return (Datum) 0;
+}
+
+/* One k's row of Recall@K. */
+static void
+recall_row(int64 i, Datum *values, bool *nulls, void *context)
+{
+	uaknn_recall_row row;
+	uaknn_error error;
+
+	raise_clearing(uaknn_result_recall_row(i, &row, &error), &error);
+	values[0] = Int32GetDatum(row.k);
+	values[1] = Float8GetDatum(row.recall);
+	nulls[1] = !row.has_recall;
+	values[2] = Int64GetDatum(row.rows);
+	values[3] = Int64GetDatum(row.skipped);
 }
 
 /*
@@ -383,29 +438,7 @@ uaknn_neighbour_recall(PG_FUNCTION_ARGS)
 	distance = optional_text(fcinfo, 2, &distance_length);
 	raise_clearing(uaknn_cache_neighbour_recall(model->id, ks, nks, distance, distance_length,
 												uaknn_interrupt_pending, &count, &error), &error);
-	/* The bridge keeps the result until cleared, whatever happens while fetching. */
-	PG_TRY();
-	{
-		for (int64 i = 0; i < count; i++)
-		{
-			uaknn_recall_row row;
-			Datum		values[4];
-			bool		nulls[4] = {0};
-
-			raise_clearing(uaknn_result_recall_row(i, &row, &error), &error);
-			values[0] = Int32GetDatum(row.k);
-			values[1] = Float8GetDatum(row.recall);
-			nulls[1] = !row.has_recall;
-			values[2] = Int64GetDatum(row.rows);
-			values[3] = Int64GetDatum(row.skipped);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
-	PG_FINALLY();
-	{
-		uaknn_result_clear();
-	}
-	PG_END_TRY();
+	put_result_rows(rsinfo, count, recall_row, NULL);
 	return (Datum) 0;
 }
 
