@@ -248,16 +248,6 @@ LANGUAGE C;
 CREATE EVENT TRIGGER uaknn_drop_watch ON sql_drop
     EXECUTE FUNCTION @extschema@.uaknn_drop_watch();
 
--- The version a model's cache follows: the newest change logged for it.
-CREATE OR REPLACE VIEW @extschema@.uaknn_models AS
-SELECT m.name, m.source, m.key_column, m.features_column, m.labels_column,
-       m.feature_count AS n_features, m.label_count AS n_labels,
-       @extschema@.uaknn_row_count(m.source) AS rows, m.options,
-       GREATEST(m.version, (SELECT pg_catalog.max(c.version) FROM @extschema@.uaknn_change c
-                            WHERE c.model_id OPERATOR(pg_catalog.=) m.id)) AS version,
-       m.created_at, m.tuned
-FROM @extschema@.uaknn_model m;
-
 ------------------------------------------------------------------------------
 -- Predictions: the default model takes every named parameter
 ------------------------------------------------------------------------------
@@ -717,9 +707,10 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'uaknn_tune'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
--- The models view shows the tuned configuration and the fit: neighbour
--- methods use inserted rows at once, maxent (and the statistics) only from
--- the next fit, so fitted_version < version says the fit is behind.
+-- The models view: version is the one a model's cache follows (the newest
+-- change logged for it); it shows the tuned configuration and the fit:
+-- neighbour methods use inserted rows at once, maxent (and the statistics)
+-- only from the next fit, so fitted_version < version says the fit is behind.
 CREATE OR REPLACE VIEW @extschema@.uaknn_models AS
 SELECT m.name, m.source, m.key_column, m.features_column, m.labels_column,
        m.feature_count AS n_features, m.label_count AS n_labels,

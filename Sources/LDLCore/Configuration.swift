@@ -95,9 +95,12 @@ extension Settings {
         text("standardize").flatMap { StandardizeMode(rawValue: $0.lowercased()) } ?? .none
     }
 
-    /// The candidate these settings describe: the method and `standardize`.
+    /// The candidate these settings describe: the method and `standardize`,
+    /// `none` for methods it does not change (prior and maxent: a model's
+    /// zscore is not theirs).
     public func candidate(tuned: JSONValue? = nil) throws(LDLError) -> Candidate {
-        Candidate(try method(tuned: tuned), standardize: standardizeMode())
+        let method = try method(tuned: tuned)
+        return Candidate(method, standardize: Candidate.usesStandardization(method) ? standardizeMode() : .none)
     }
 
     public func uaknnOptions() -> UAKNNOptions {

@@ -4,10 +4,7 @@ public enum Folds {
     /// The spec's `mix`: SplitMix64's increment and finalizer, wrapping.
     @inline(__always)
     public static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        SplitMix64.mix(x &+ 0x9E37_79B9_7F4A_7C15)
     }
 
     /// `mix(seed + repeat)`, the part of `fold` shared by every key of a repeat.

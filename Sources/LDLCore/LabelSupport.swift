@@ -91,7 +91,7 @@ extension Model {
         let L = labelCount
         var counts = LabelCounts(rowsTop: Array(repeating: 0, count: L), soft: Array(repeating: 0, count: L))
         try labels.withUnsafeBufferPointer { (d) throws(LDLError) in
-            for (r, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() {
+            for (r, i) in keyOrder.enumerated() {
                 if r % Self.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
                 let row = UnsafeBufferPointer(rebasing: d[(i * L)..<((i + 1) * L)])
                 counts.rowsTop[Metrics.topLabel(row)] += 1
@@ -180,7 +180,7 @@ extension Model {
             let predicted = try leaveOneOut(method: method, isCancelled: isCancelled)
             var hits = [Int](repeating: 0, count: L)
             var absolute = [Double](repeating: 0, count: L)
-            for (r, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() {
+            for (r, i) in keyOrder.enumerated() {
                 if r % Self.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
                 let truth = Array(labels[(i * L)..<((i + 1) * L)])
                 let p = Array(predicted[(i * L)..<((i + 1) * L)])
@@ -204,7 +204,7 @@ extension Model {
         let n = featureCount
         var sums = [[Double]](repeating: [Double](repeating: 0, count: n), count: L)
         var mass = [Double](repeating: 0, count: L)
-        for (r, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() {
+        for (r, i) in keyOrder.enumerated() {
             if r % Self.pollInterval == 0, isCancelled() { throw LDLError.cancelled }
             let row = labels[(i * L)..<((i + 1) * L)]
             var shares: [(Int, Double)] = []

@@ -21,7 +21,7 @@ extension Model {
     {
         let flat = try leaveOneOut(method: method, isCancelled: isCancelled)
         let L = labelCount
-        return keys.indices.sorted { keys[$0] < keys[$1] }.map { i in
+        return keyOrder.map { i in
             LeaveOneOutPrediction(key: keys[i], prediction: Array(flat[(i * L)..<((i + 1) * L)]))
         }
     }

@@ -54,6 +54,14 @@ public struct Parameter: Sendable {
     public let defaultText: String
     public let summary: String
 
+    /// Whether the parameter describes the model's rows (how they are
+    /// read, checked, weighted and stored): a model option that a
+    /// cross-validation candidate cannot choose, unlike `standardize` and
+    /// `l2`, with which each fold's model is fitted.
+    public var describesRows: Bool {
+        scope == .model && name != "standardize" && name != "l2"
+    }
+
     /// The range as the documentation and messages say it.
     public var rangeText: String {
         switch range {

@@ -7,7 +7,7 @@ extension Model {
         if let cached = priorCache { return cached }
         var mean = [Double](repeating: 0, count: labelCount)
         guard count > 0 else { return mean }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        let order = keyOrder
         for i in order {
             let base = i * labelCount
             for j in 0..<labelCount { mean[j] += labels[base + j] }

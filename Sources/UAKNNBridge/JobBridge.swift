@@ -50,16 +50,13 @@ final class Job {
 
     var l2: Double { options.number("l2") ?? MaxEntFit.defaultL2 }
 
-    /// The options of the model with `winner` applied: its label options
-    /// kept, every prediction parameter and standardize and l2 dropped, then
-    /// the winner's options.
+    /// The options of the model with `winner` applied: the options that
+    /// describe its rows kept, every prediction parameter and standardize
+    /// and l2 dropped, then the winner's options.
     func tunedOptions(_ winner: Candidate) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         if case .object(let old) = optionsJSON {
-            members = old.filter { m in
-                guard let p = Parameter.named(m.key) else { return false }
-                return p.scope == .model && p.name != "standardize" && p.name != "l2"
-            }
+            members = old.filter { Parameter.named($0.key)?.describesRows ?? false }
         }
         if case .object(let chosen) = winner.options { members += chosen }
         return .object(members)
@@ -89,9 +86,7 @@ final class Job {
                 let given = try Settings.options(item)
                 // Of the model options, a candidate may choose only those a
                 // fold's model is fitted with; the rest describe the rows.
-                if let rows = Parameter.all.first(where: {
-                    $0.scope == .model && $0.name != "standardize" && $0.name != "l2" && given.values[$0.name] != nil
-                }) {
+                if let rows = Parameter.all.first(where: { $0.describesRows && given.values[$0.name] != nil }) {
                     throw LDLError.invalid(
                         "option \"\(rows.name)\" applies to the model's rows, not to a candidate",
                         hint: "Set it in the model's options.")
@@ -99,10 +94,7 @@ final class Job {
                 if given.text("method")?.lowercased() == "auto" {
                     throw LDLError.invalid("method auto is not a candidate, name a method")
                 }
-                var candidate = try base.overlaid(by: given).candidate()
-                // prior and maxent do not depend on standardize (a model's zscore is not theirs).
-                if !candidate.usesStandardization { candidate.standardize = .none }
-                out.append(candidate)
+                out.append(try base.overlaid(by: given).candidate())
             } catch {
                 var e = error
                 e.message = "candidate \(i + 1): " + e.message

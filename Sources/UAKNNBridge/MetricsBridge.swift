@@ -74,21 +74,9 @@ public func uaknn_metrics_standard(
     }
 }
 
-/// The number of standard metrics (the shim sizes its buffers by it).
-@_cdecl("uaknn_metrics_standard_count")
-public func uaknn_metrics_standard_count() -> Int32 {
-    Int32(MetricKind.standard.count)
-}
-
 // ldl_score's columns since 0.2.0: the six standard metrics, then top1
 // (NEIGHBOURS.md F4.2: the mean of top1 is top-label accuracy).
 let scoredKinds = MetricKind.standard + [.top1]
-
-/// The number of values `uaknn_metrics_score` writes.
-@_cdecl("uaknn_metrics_score_count")
-public func uaknn_metrics_score_count() -> Int32 {
-    Int32(scoredKinds.count)
-}
 
 /// The six standard metrics and top1 of a pair into `out` (`capacity` values).
 @_cdecl("uaknn_metrics_score")

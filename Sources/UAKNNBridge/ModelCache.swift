@@ -17,9 +17,8 @@ final class CacheEntry {
     var tunedText = ""
     /// The method of the last call's arguments, and those arguments.
     var memo: (arguments: [ArgumentKey], method: Method)?
-    /// The catalog's fit (`fit_id`, 0: none): the stored standardization
-    /// statistics and maximum-entropy fit (`FitStorage`).
-    var fitId: Int64 = 0
+    /// The catalog's fit: the stored standardization statistics and
+    /// maximum-entropy fit (`FitStorage`); the shim tracks its `fit_id`.
     var statistics: Standardization?
     var maxent: MaxEntFit?
 
@@ -188,14 +187,14 @@ public func uaknn_cache_configure(
     }
 }
 
-/// Sets the model's fit from its catalog row: `fit_id` and the columns
+/// Sets the model's fit from its catalog row: the columns
 /// `feature_stats` (`nstats` values) and `maxent` (`nmaxent`), as
 /// `FitStorage` lays them out (empty: none). A loaded model gets the new
 /// maximum-entropy fit at once; `reload` is set when its rows are stored
 /// standardized with statistics that changed.
 @_cdecl("uaknn_cache_set_fit")
 public func uaknn_cache_set_fit(
-    _ id: Int64, _ fitId: Int64, _ stats: UnsafePointer<Double>?, _ nstats: Int32,
+    _ id: Int64, _ stats: UnsafePointer<Double>?, _ nstats: Int32,
     _ maxent: UnsafePointer<Double>?, _ nmaxent: Int32, _ reload: UnsafeMutablePointer<Bool>?,
     _ error: UnsafeMutablePointer<uaknn_error>?
 ) -> Int32 {
@@ -203,10 +202,8 @@ public func uaknn_cache_set_fit(
         let entry = cacheEntry(id)
         reload?.pointee = false
         entry.memo = nil
-        entry.fitId = 0
         entry.statistics = try FitStorage.statistics(Array(try buffer(stats, nstats, name: "feature_stats")))
         entry.maxent = try FitStorage.maxent(Array(try buffer(maxent, nmaxent, name: "maxent")))
-        entry.fitId = fitId
         if entry.stale {
             reload?.pointee = true
         } else {

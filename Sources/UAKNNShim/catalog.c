@@ -463,7 +463,7 @@ take_fit(ModelEntry *e, const ModelRow *row, Snapshot snapshot)
 	stats = fit_values(fit.feature_stats, "feature_stats", &nstats);
 	maxent = fit_values(fit.maxent, "maxent", &nmaxent);
 	e->fit_id = 0;
-	uaknn_raise_if_failed(uaknn_cache_set_fit(e->id, fit.fit_id, stats, nstats, maxent, nmaxent, &reload, &error),
+	uaknn_raise_if_failed(uaknn_cache_set_fit(e->id, stats, nstats, maxent, nmaxent, &reload, &error),
 						  &error);
 	e->fit_id = fit.fit_id;
 	if (reload)

@@ -3,8 +3,8 @@
  *     Finds the extension's schema, owner, catalog tables, indexes and
  *     columns from the system catalogs, without SQL: nothing here depends on
  *     a search_path, and the names come from the catalog, not from a query
- *     run as the invoker. Looked up again when the extension is recreated or
- *     updated (its oid or version changes).
+ *     run as the invoker. Looked up again after a relcache invalidation of
+ *     the catalog tables (which recreating or updating the extension causes).
  */
 #include "postgres.h"
 
@@ -18,7 +18,6 @@
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
@@ -107,7 +106,7 @@ index_on(Oid relation, AttrNumber first, AttrNumber second)
 
 /* Reads pg_extension's row of uaknn; false when it is not installed. */
 static bool
-read_extension(Oid *oid, Oid *schema, Oid *owner, char **version)
+read_extension(Oid *oid, Oid *schema, Oid *owner)
 {
 	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyData key;
@@ -122,13 +121,10 @@ read_extension(Oid *oid, Oid *schema, Oid *owner, char **version)
 	if (HeapTupleIsValid(tuple))
 	{
 		Form_pg_extension form = (Form_pg_extension) GETSTRUCT(tuple);
-		bool		isnull;
-		Datum		v = heap_getattr(tuple, Anum_pg_extension_extversion, RelationGetDescr(rel), &isnull);
 
 		*oid = form->oid;
 		*schema = form->extnamespace;
 		*owner = form->extowner;
-		*version = isnull ? pstrdup("") : TextDatumGetCString(v);
 		found = true;
 	}
 	systable_endscan(scan);
@@ -138,15 +134,12 @@ read_extension(Oid *oid, Oid *schema, Oid *owner, char **version)
 
 /* Looks everything up anew; on error, leaves nothing half-known. */
 static void
-look_up(Oid oid, Oid schema, Oid owner, const char *version)
+look_up(Oid oid, Oid schema, Oid owner)
 {
-	MemoryContext old;
 	char	   *nspname = get_namespace_name(schema);
 	uint64		before = invalidations;
 
 	known_valid = false;
-	if (known.version)
-		pfree(known.version);
 	memset(&known, 0, sizeof(known));
 	known.extension = oid;
 	known.schema = schema;
@@ -193,9 +186,6 @@ look_up(Oid oid, Oid schema, Oid owner, const char *version)
 				 errmsg("an index of the extension uaknn's catalog is missing"),
 				 errhint("Reinstall the extension uaknn.")));
 
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	known.version = pstrdup(version);
-	MemoryContextSwitchTo(old);
 	/* An invalidation while looking up may have made what was read stale. */
 	known_valid = invalidations == before;
 }
@@ -207,7 +197,6 @@ uaknn_catalog_if_installed(void)
 	Oid			oid,
 				schema,
 				owner;
-	char	   *version;
 
 	if (known_valid)
 		return &known;
@@ -216,10 +205,9 @@ uaknn_catalog_if_installed(void)
 		CacheRegisterRelcacheCallback(forget_on_invalidation, (Datum) 0);
 		callback_registered = true;
 	}
-	if (!read_extension(&oid, &schema, &owner, &version))
+	if (!read_extension(&oid, &schema, &owner))
 		return NULL;
-	look_up(oid, schema, owner, version);
-	pfree(version);
+	look_up(oid, schema, owner);
 	return &known;
 }
 

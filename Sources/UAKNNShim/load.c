@@ -130,6 +130,24 @@ bytes_with(const ModelEntry *e, int64 rows, int64 bytes, uint64 adding)
 }
 
 /*
+ * Raises 54000 for a model whose rows would take `need` bytes, more than the
+ * setting `name` allows (limit_kb).
+ */
+static void refuse_memory(const ModelEntry *e, const char *name, int limit_kb, int64 rows, double need)
+			pg_attribute_noreturn();
+
+static void
+refuse_memory(const ModelEntry *e, const char *name, int limit_kb, int64 rows, double need)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("model \"%s\" needs more than %s (%d kB) in this backend", e->name, name, limit_kb),
+			 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
+					   (long long) rows, e->n, e->l, need / 1024.0),
+			 errhint("A superuser can raise %s (-1: no limit).", name)));
+}
+
+/*
  * Refuses, before the bridge allocates, a load that would make the cached
  * model larger than uaknn.max_model_memory, and evicts the least recently
  * used other models while this backend's cached models would exceed
@@ -147,13 +165,7 @@ make_room(ModelEntry *e, uint64 adding)
 	if (uaknn_max_model_kb >= 0 && need / 1024.0 > uaknn_max_model_kb)
 	{
 		uaknn_model_unload(e);
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("model \"%s\" needs more than uaknn.max_model_memory (%d kB) in this backend",
-						e->name, uaknn_max_model_kb),
-				 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
-						   (long long) (rows + adding), e->n, e->l, need / 1024.0),
-				 errhint("A superuser can raise uaknn.max_model_memory (-1: no limit).")));
+		refuse_memory(e, "uaknn.max_model_memory", uaknn_max_model_kb, rows + adding, need);
 	}
 	if (uaknn_max_cache_kb < 0)
 		return;
@@ -178,13 +190,7 @@ make_room(ModelEntry *e, uint64 adding)
 		if (oldest == NULL)
 		{
 			uaknn_model_unload(e);
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("model \"%s\" needs more than uaknn.max_cache_memory (%d kB) in this backend",
-							e->name, uaknn_max_cache_kb),
-					 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
-							   (long long) (rows + adding), e->n, e->l, need / 1024.0),
-					 errhint("A superuser can raise uaknn.max_cache_memory (-1: no limit).")));
+			refuse_memory(e, "uaknn.max_cache_memory", uaknn_max_cache_kb, rows + adding, need);
 		}
 		uaknn_model_unload(oldest);
 		evictions++;
@@ -226,13 +232,7 @@ job_sink(ModelEntry *e, void *target, int32 count, const int64 *keys, const doub
 	double		need = bytes_with(e, 0, 0, (uint64) t->rows + count);
 
 	if (uaknn_max_model_kb >= 0 && need / 1024.0 > uaknn_max_model_kb)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("model \"%s\" needs more than uaknn.max_model_memory (%d kB) in this backend",
-						e->name, uaknn_max_model_kb),
-				 errdetail("%lld rows of %d features and %d labels take about %.0f kB.",
-						   (long long) (t->rows + count), e->n, e->l, need / 1024.0),
-				 errhint("A superuser can raise uaknn.max_model_memory (-1: no limit).")));
+		refuse_memory(e, "uaknn.max_model_memory", uaknn_max_model_kb, t->rows + count, need);
 	t->rows += count;
 	return uaknn_job_add(t->job, count, keys, features, labels, weights, error);
 }
@@ -419,7 +419,6 @@ uaknn_model_load(ModelEntry *e, Snapshot snapshot, int64 catalog_version)
 	e->version = delta.version;
 	e->loaded_at = GetCurrentTimestamp();
 	e->load_ms = INSTR_TIME_GET_MILLISEC(elapsed);
-	e->last_load_rows = rows;
 	e->last_load_full = full;
 }
 

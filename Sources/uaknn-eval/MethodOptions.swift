@@ -114,7 +114,7 @@ enum MethodOptions {
             } catch {
                 throw usage(error, nil)
             }
-            result.append((name, Candidate(candidate.method, standardize: candidate.usesStandardization ? candidate.standardize : .none)))
+            result.append((name, candidate))
         }
         return result
     }

@@ -175,7 +175,10 @@ typedef struct uaknn_progress
 	char		stage[128];		/* what runs, NUL-terminated */
 } uaknn_progress;
 
-/* The metrics a cross-validation row reports: the core's standard six. */
+/*
+ * The core's standard six metrics (MetricKind.standard): what a
+ * cross-validation row, ldl_metrics() and ldl_score() report.
+ */
 #define UAKNN_ROW_METRICS 6
 
 /* One row of a cross-validation table or of a leaderboard. */

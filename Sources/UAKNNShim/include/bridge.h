@@ -20,12 +20,10 @@ extern int32_t uaknn_metric(int32_t kind,
 							const double *truth, int32_t truth_length,
 							const double *prediction, int32_t prediction_length,
 							double *result, uaknn_error *error);
-extern int32_t uaknn_metrics_standard_count(void);
 extern int32_t uaknn_metrics_standard(const double *truth, int32_t truth_length,
 									  const double *prediction, int32_t prediction_length,
 									  double *out, int32_t capacity, uaknn_error *error);
 /* ldl_score's values since 0.2.0: the standard six, then top1. */
-extern int32_t uaknn_metrics_score_count(void);
 extern int32_t uaknn_metrics_score(const double *truth, int32_t truth_length,
 								   const double *prediction, int32_t prediction_length,
 								   double *out, int32_t capacity, uaknn_error *error);
@@ -62,7 +60,7 @@ extern int32_t uaknn_cache_configure(int64_t model_id, const char *name, int32_t
 									 const char *options, int32_t options_length,
 									 const char *tuned, int32_t tuned_length, bool *reload,
 									 uaknn_error *error);
-extern int32_t uaknn_cache_set_fit(int64_t model_id, int64_t fit_id, const double *stats, int32_t nstats,
+extern int32_t uaknn_cache_set_fit(int64_t model_id, const double *stats, int32_t nstats,
 								   const double *maxent, int32_t nmaxent, bool *reload, uaknn_error *error);
 extern int32_t uaknn_cache_add(int64_t model_id, int32_t count, const int64_t *keys,
 							   const double *features, const double *labels,

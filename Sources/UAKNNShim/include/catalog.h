@@ -90,7 +90,6 @@ typedef struct ModelEntry
 	uint64		used_tick;		/* for the least-recently-used eviction */
 	TimestampTz used_at;		/* the start of the statement that last used it */
 	double		load_ms;
-	int64		last_load_rows;
 	bool		last_load_full;
 } ModelEntry;
 

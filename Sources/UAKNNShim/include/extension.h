@@ -14,7 +14,6 @@
 typedef struct UaknnCatalog
 {
 	Oid			extension;		/* pg_extension's oid: new when recreated */
-	char	   *version;		/* extversion: changes with ALTER EXTENSION */
 	Oid			schema;
 	Oid			owner;
 

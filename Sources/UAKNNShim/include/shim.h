@@ -14,7 +14,7 @@
 #include "uaknn_abi.h"
 
 /* The metrics ldl_metrics() and ldl_score() report (the core's standard six). */
-#define STANDARD_METRICS 6
+#define STANDARD_METRICS UAKNN_ROW_METRICS
 
 /* errors.c */
 extern void uaknn_raise_if_failed(int32 status, const uaknn_error *error);
